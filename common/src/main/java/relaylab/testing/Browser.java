@@ -1,0 +1,197 @@
+package relaylab.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * A headless Chromium that a test drives like a learner would: open a page, type, click, wait for text.
+ *
+ * <p>Call it from tests that check what a page really does in a browser. It uses the operating system's
+ * {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (Debian packages {@code chromium} and
+ * {@code chromium-driver}) and never downloads a browser or a driver. Every browser gets a fresh profile
+ * in a temporary folder that {@link #close()} deletes. When the browser is not installed, tests skip
+ * with a visible reason:
+ *
+ * <pre>{@code
+ * Assumptions.assumeTrue(Browser.available(), Browser.unavailableReason());
+ * try (Browser browser = Browser.start()) {
+ *     BrowserPage page = browser.open("http://127.0.0.1:" + port + "/");
+ *     page.type("#message", "hello");
+ *     page.click("#send");
+ *     page.awaitText("#log", "hello", Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ *
+ * <p>The paths can be changed with the system properties {@code relaylab.chromium} and
+ * {@code relaylab.chromedriver}.
+ */
+public final class Browser implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Browser.class.getName());
+    /**
+     * Debian's Chromium is often newer than the DevTools versions this Selenium knows; Selenium then warns on
+     * every start although nothing here uses DevTools. Kept in a field so the setting is not garbage collected.
+     */
+    private static final java.util.logging.Logger CDP_VERSION_LOGGER = quietCdpVersionFinder();
+    private static final String INSTALL_HINT = "install it with: apt-get install -y chromium chromium-driver";
+
+    /** The command line switches every browser starts with: headless, quiet, nothing fetched from outside. */
+    static final List<String> FLAGS = List.of(
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1280,800");
+
+    private final ChromeDriver driver;
+    private final ChromeDriverService service;
+    private final Path profile;
+
+    private Browser(ChromeDriver driver, ChromeDriverService service, Path profile) {
+        this.driver = driver;
+        this.service = service;
+        this.profile = profile;
+    }
+
+    /** The Chromium executable that {@link #start()} runs. */
+    public static Path chromiumPath() {
+        return Path.of(System.getProperty("relaylab.chromium", "/usr/bin/chromium"));
+    }
+
+    /** The chromedriver executable that {@link #start()} runs. */
+    public static Path chromedriverPath() {
+        return Path.of(System.getProperty("relaylab.chromedriver", "/usr/bin/chromedriver"));
+    }
+
+    /** True when Chromium and chromedriver are installed; check it before {@link #start()} to skip cleanly. */
+    public static boolean available() {
+        return unavailableReason().isEmpty();
+    }
+
+    /**
+     * Why no browser can start, for the skip message of a test; empty when {@link #available()}.
+     */
+    public static String unavailableReason() {
+        for (Path p : List.of(chromiumPath(), chromedriverPath())) {
+            if (!Files.isRegularFile(p)) {
+                return "No browser for this test: " + p + " is missing (" + INSTALL_HINT + ")";
+            }
+            if (!Files.isExecutable(p)) {
+                return "No browser for this test: " + p + " is not executable";
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Starts a new headless Chromium with an empty profile. Close it (try-with-resources) when done.
+     *
+     * @throws IllegalStateException when the browser is not installed or does not start
+     */
+    public static Browser start() {
+        String reason = unavailableReason();
+        if (!reason.isEmpty()) {
+            throw new IllegalStateException(reason);
+        }
+        Path profile;
+        try {
+            profile = Files.createTempDirectory("relaylab-chromium-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a temporary browser profile folder", e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        // Both paths are explicit, so Selenium Manager is never asked to find or download anything.
+        options.setBinary(chromiumPath().toFile());
+        options.addArguments(FLAGS);
+        options.addArguments("--user-data-dir=" + profile);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(chromedriverPath().toString()))
+                .usingAnyFreePort()
+                .withSilent(true)
+                .build();
+        try {
+            ChromeDriver driver = new ChromeDriver(service, options);
+            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(15));
+            driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(15));
+            return new Browser(driver, service, profile);
+        } catch (WebDriverException e) {
+            service.stop();
+            deleteQuietly(profile);
+            throw new IllegalStateException("Chromium did not start (" + chromiumPath() + " via "
+                    + chromedriverPath() + "): " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Loads {@code url} in the browser's window (waiting for the page's load event) and returns the page. */
+    public BrowserPage open(String url) {
+        driver.get(url);
+        return new BrowserPage(driver);
+    }
+
+    /** The page currently shown, for a test that navigated by clicking a link. */
+    public BrowserPage page() {
+        return new BrowserPage(driver);
+    }
+
+    /** The Selenium driver, for what {@link BrowserPage} does not offer. */
+    public WebDriver driver() {
+        return driver;
+    }
+
+    /** Quits Chromium and chromedriver and deletes the temporary profile. */
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } catch (WebDriverException e) {
+            LOG.log(System.Logger.Level.WARNING, "Chromium did not quit cleanly: " + firstLine(e.getMessage()));
+        } finally {
+            service.stop();
+            deleteQuietly(profile);
+        }
+    }
+
+    private static java.util.logging.Logger quietCdpVersionFinder() {
+        java.util.logging.Logger logger =
+                java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not delete the browser profile " + dir + ": " + e);
+        }
+    }
+}
