@@ -1,0 +1,19 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS io.undertow:undertow-core:2.3.27.Final
+//DEPS org.java-websocket:Java-WebSocket:1.6.0
+//DEPS org.slf4j:slf4j-jdk14:2.0.17
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.junit.jupiter:junit-jupiter:5.14.1
+//DEPS org.junit.platform:junit-platform-launcher:1.14.1
+//DEPS org.assertj:assertj-core:3.27.6
+//SOURCES ../src/main/java/relaylab/**.java
+//FILES relaylab/realtime/socket.io.js=../src/main/resources/relaylab/realtime/socket.io.js
+
+/** The workbook's grader: {@code ./jbang grade 01}. Everything it does lives in relaylab.grader. */
+public class Grade {
+    public static void main(String[] args) {
+        relaylab.grader.GradeCommand.main(args);
+    }
+}

@@ -1,0 +1,156 @@
+package relaylab.grader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import relaylab.grader.GradeReport.TaskResult;
+import relaylab.grader.GradeReport.TestOutcome;
+import relaylab.grader.LessonCompiler.CompileFailure;
+import relaylab.grader.LessonFolder.Variant;
+import relaylab.workbook.Lesson;
+import relaylab.workbook.Task;
+import relaylab.workbook.Tasks;
+
+/**
+ * Grades one lesson: compiles its files with the lesson's tests, runs the tests and groups them by
+ * task. Used by the {@code grade} command and by the build's workbook checks, so learners and the
+ * build see the same results.
+ */
+public final class Grader {
+    /** Seconds a single test may run before it is stopped and reported as timed out. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 20;
+
+    private final Workbook workbook;
+    private final int timeoutSeconds;
+
+    /** A grader for the lessons of {@code workbook}, stopping each test after {@code timeoutSeconds}. */
+    public Grader(Workbook workbook, int timeoutSeconds) {
+        this.workbook = workbook;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    /**
+     * Compiles and tests one variant of a lesson. Never throws for the learner's mistakes: a
+     * compile error or a failing test is part of the report.
+     *
+     * @throws GradeException when the lesson's folder is missing
+     */
+    public GradeReport grade(LessonFolder lesson, Variant variant) {
+        Path folder = lesson.folder(variant);
+        if (!Files.isDirectory(folder)) {
+            throw new GradeException(workbook.root().relativize(folder) + " is missing; "
+                    + (variant == Variant.SOLUTION ? "this lesson has no solution folder" : "restore it from git"));
+        }
+        List<Path> sources = new ArrayList<>(javaFiles(folder, false));
+        List<Path> tests = javaFiles(lesson.exercise(), true);
+        sources.addAll(tests);
+        List<String> fileNames = sources.stream().map(p -> p.getFileName().toString()).toList();
+        try (LessonCompiler.Compiled compiled = new LessonCompiler(workbook.root()).compile(sources, folder)) {
+            List<String> problems = new ArrayList<>();
+            if (tests.isEmpty()) {
+                problems.add(relative(lesson.exercise()) + " has no *Test.java file");
+            }
+            Lesson meta = lessonAnnotation(lesson, compiled.mainClasses(), problems);
+            Map<Integer, Task> tasks = Map.of();
+            try {
+                tasks = Tasks.declaredOn(compiled.mainClasses());
+            } catch (IllegalStateException e) {
+                problems.add(relative(folder) + ": " + e.getMessage());
+            }
+            if (tasks.isEmpty()) {
+                problems.add(relative(folder) + " declares no @Task");
+            }
+            List<TestOutcome> outcomes = new TestRunner(timeoutSeconds)
+                    .run(compiled.testClasses(), compiled.loader(), fileNames);
+            List<TaskResult> results = new ArrayList<>();
+            tasks.forEach((number, task) -> results.add(new TaskResult(number, task.title(), task.hint(),
+                    outcomes.stream().filter(o -> o.tasks().contains(number)).toList())));
+            problems.addAll(authoringProblems(lesson, tasks, outcomes));
+            return new GradeReport(lesson, variant, meta == null ? null : meta.title(), results, problems, null);
+        } catch (CompileFailure e) {
+            return new GradeReport(lesson, variant, null, List.of(), List.of(), e.getMessage());
+        }
+    }
+
+    /**
+     * The tasks a lesson declares, read from the learner's files, or from the solution's when the
+     * learner's files do not compile. Used to show a hint without grading.
+     */
+    public Map<Integer, Task> tasks(LessonFolder lesson) {
+        LessonCompiler compiler = new LessonCompiler(workbook.root());
+        for (Variant variant : Variant.values()) {
+            Path folder = lesson.folder(variant);
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (LessonCompiler.Compiled compiled = compiler.compile(javaFiles(folder, false), folder)) {
+                return Tasks.declaredOn(compiled.mainClasses());
+            } catch (CompileFailure e) {
+                // the learner's file does not compile right now: the solution declares the same tasks
+            }
+        }
+        throw new GradeException(lesson.label() + " does not compile, neither the exercise nor the solution");
+    }
+
+    private Lesson lessonAnnotation(LessonFolder lesson, List<Class<?>> mainClasses, List<String> problems) {
+        List<Class<?>> annotated = mainClasses.stream().filter(c -> c.isAnnotationPresent(Lesson.class)).toList();
+        if (annotated.size() != 1) {
+            problems.add(relative(lesson.exercise()) + ": expected exactly one class with @Lesson, found "
+                    + annotated.stream().map(Class::getName).toList());
+            return null;
+        }
+        Lesson meta = annotated.get(0).getAnnotation(Lesson.class);
+        if (meta.number() != lesson.number()) {
+            problems.add(annotated.get(0).getName() + ".java says @Lesson(number = " + meta.number()
+                    + ") but lives in folder " + lesson.name());
+        }
+        return meta;
+    }
+
+    private List<String> authoringProblems(LessonFolder lesson, Map<Integer, Task> tasks, List<TestOutcome> outcomes) {
+        List<String> problems = new ArrayList<>();
+        String testFolder = relative(lesson.exercise());
+        for (Map.Entry<Integer, Task> task : tasks.entrySet()) {
+            if (outcomes.stream().noneMatch(o -> o.tasks().contains(task.getKey()))) {
+                problems.add(String.format("task %d (%s) has no test: tag a test in %s with @Tag(\"task:%d\")",
+                        task.getKey(), task.getValue().title(), testFolder, task.getKey()));
+            }
+        }
+        for (TestOutcome outcome : outcomes) {
+            String where = testFolder + "/" + outcome.testClass() + ".java: test \"" + outcome.displayName() + "\"";
+            if (outcome.tasks().isEmpty()) {
+                problems.add(where + " has no @Tag(\"task:N\")");
+            }
+            for (int number : outcome.tasks()) {
+                if (!tasks.containsKey(number)) {
+                    problems.add(where + " is tagged task:" + number + ", but the lesson declares tasks " + tasks.keySet());
+                }
+            }
+            if (outcome.method() != null && outcome.displayName().equals(outcome.method() + "()")) {
+                problems.add(where + " has no @DisplayName sentence");
+            }
+        }
+        return problems;
+    }
+
+    private String relative(Path path) {
+        return workbook.root().relativize(path.toAbsolutePath().normalize()).toString();
+    }
+
+    /** The .java files directly in {@code folder}: the tests (*Test.java) or the others. */
+    static List<Path> javaFiles(Path folder, boolean tests) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".java"))
+                    .filter(p -> p.getFileName().toString().endsWith("Test.java") == tests)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+    }
+}

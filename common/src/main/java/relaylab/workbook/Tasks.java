@@ -1,0 +1,88 @@
+package relaylab.workbook;
+
+import java.lang.reflect.AnnotatedElement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the {@link Task}s declared on a lesson's classes and reads TODO numbers from messages.
+ * Used by {@link Exercise} when a demo hits an unfinished TODO, and by the grader.
+ */
+public final class Tasks {
+    private static final Pattern TODO = Pattern.compile("^TODO (\\d+)\\b");
+
+    private Tasks() {
+    }
+
+    /**
+     * Returns N when {@code message} starts with "TODO N" (the message of an exercise's
+     * {@code UnsupportedOperationException}), otherwise null.
+     */
+    public static Integer todoNumber(String message) {
+        if (message == null) {
+            return null;
+        }
+        Matcher m = TODO.matcher(message);
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
+    }
+
+    /**
+     * Collects every {@link Task} on the given classes, their nested classes and their members,
+     * sorted by number.
+     *
+     * @throws IllegalStateException when two elements declare the same task number
+     */
+    public static Map<Integer, Task> declaredOn(Collection<Class<?>> classes) {
+        Map<Integer, Task> tasks = new TreeMap<>();
+        Map<Integer, String> where = new TreeMap<>();
+        for (Class<?> type : withNested(classes)) {
+            for (AnnotatedElement element : members(type)) {
+                Task task = element.getAnnotation(Task.class);
+                if (task == null) {
+                    continue;
+                }
+                String here = describe(type, element);
+                String before = where.putIfAbsent(task.number(), here);
+                if (before != null && !before.equals(here)) {
+                    throw new IllegalStateException("task " + task.number() + " is declared twice: on "
+                            + before + " and on " + here + "; give each @Task its own number");
+                }
+                tasks.put(task.number(), task);
+            }
+        }
+        return tasks;
+    }
+
+    private static List<Class<?>> withNested(Collection<Class<?>> classes) {
+        List<Class<?>> all = new ArrayList<>();
+        for (Class<?> type : classes) {
+            if (!all.contains(type)) {
+                all.add(type);
+                all.addAll(withNested(Arrays.asList(type.getDeclaredClasses())));
+            }
+        }
+        return all;
+    }
+
+    private static List<AnnotatedElement> members(Class<?> type) {
+        List<AnnotatedElement> members = new ArrayList<>();
+        members.add(type);
+        members.addAll(Arrays.asList(type.getDeclaredMethods()));
+        members.addAll(Arrays.asList(type.getDeclaredConstructors()));
+        members.addAll(Arrays.asList(type.getDeclaredFields()));
+        return members;
+    }
+
+    private static String describe(Class<?> type, AnnotatedElement element) {
+        if (element instanceof Class<?>) {
+            return type.getName();
+        }
+        return type.getName() + "." + ((java.lang.reflect.Member) element).getName();
+    }
+}
