@@ -1,0 +1,110 @@
+package relaylab.realtime;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A set of target sockets built with {@code to(room)} / {@code except(room)}, then sent to with
+ * {@link #emit}. Immutable: each call returns a new Broadcast. A socket in several target rooms gets
+ * the event once. The packet is encoded once and the same bytes go to every target.
+ */
+public final class Broadcast {
+    private final Namespace namespace;
+    private final List<String> rooms;
+    private final List<String> except;
+    private final RealtimeSocket excluded;
+
+    Broadcast(Namespace namespace, List<String> rooms, List<String> except, RealtimeSocket excluded) {
+        this.namespace = namespace;
+        this.rooms = rooms;
+        this.except = except;
+        this.excluded = excluded;
+    }
+
+    /** Adds a target room (union with the rooms already chosen). A socket id works as a room. */
+    public Broadcast to(String room) {
+        Objects.requireNonNull(room, "room");
+        List<String> next = new ArrayList<>(rooms);
+        next.add(room);
+        return new Broadcast(namespace, List.copyOf(next), except, excluded);
+    }
+
+    /** Excludes the sockets in this room (or the socket with this id). */
+    public Broadcast except(String room) {
+        Objects.requireNonNull(room, "room");
+        List<String> next = new ArrayList<>(except);
+        next.add(room);
+        return new Broadcast(namespace, rooms, List.copyOf(next), excluded);
+    }
+
+    /** Sends the event to every target socket; returns how many sockets it was sent to. */
+    public int emit(String event, Object... args) {
+        Objects.requireNonNull(event, "event");
+        if (RealtimeSocket.RESERVED.contains(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
+        }
+        Outbound packet = Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args));
+        int[] count = new int[1];
+        forEachTarget(socket -> {
+            socket.connection.send(packet);
+            count[0]++;
+        });
+        return count[0];
+    }
+
+    /** A snapshot of the sockets this broadcast would reach now. */
+    public List<RealtimeSocket> sockets() {
+        List<RealtimeSocket> result = new ArrayList<>();
+        forEachTarget(result::add);
+        return result;
+    }
+
+    /** Disconnects every target socket (each one gets reason "server namespace disconnect"). */
+    public void disconnectSockets() {
+        for (RealtimeSocket socket : sockets()) {
+            socket.disconnect();
+        }
+    }
+
+    private void forEachTarget(java.util.function.Consumer<RealtimeSocket> action) {
+        if (rooms.isEmpty()) {
+            for (RealtimeSocket socket : namespace.sockets.values()) {
+                if (accepts(socket)) {
+                    action.accept(socket);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < rooms.size(); i++) {
+            Collection<RealtimeSocket> members = namespace.members(rooms.get(i));
+            for (RealtimeSocket socket : members) {
+                if (accepts(socket) && !inEarlierRoom(socket, i)) {
+                    action.accept(socket);
+                }
+            }
+        }
+    }
+
+    private boolean inEarlierRoom(RealtimeSocket socket, int index) {
+        for (int j = 0; j < index; j++) {
+            if (socket.inRoom(rooms.get(j))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean accepts(RealtimeSocket socket) {
+        if (socket == excluded || !socket.connected()) {
+            return false;
+        }
+        for (String room : except) {
+            if (socket.inRoom(room)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

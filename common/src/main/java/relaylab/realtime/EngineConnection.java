@@ -1,0 +1,682 @@
+package relaylab.realtime;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import org.xnio.IoUtils;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Engine.IO session (WebSocket, or long-polling possibly upgraded to WebSocket) and the Socket.IO
+ * sockets multiplexed on it. Small on purpose: no thread, no buffer while idle; timers live on the
+ * server's single scheduler; incoming packets are handled in order by a {@link SerialExecutor}.
+ */
+final class EngineConnection {
+    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final char RECORD_SEPARATOR = '\u001e';
+    private static final Base64.Decoder BASE64_DECODER = Base64.getDecoder();
+    private static final Base64.Encoder BASE64_ENCODER = Base64.getEncoder();
+
+    /** Logs a failed WebSocket write and closes that connection. */
+    static final WebSocketCallback<EngineConnection> SEND_CALLBACK = new WebSocketCallback<>() {
+        @Override
+        public void complete(WebSocketChannel channel, EngineConnection context) {
+        }
+
+        @Override
+        public void onError(WebSocketChannel channel, EngineConnection context, Throwable throwable) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "write to connection " + context.sid + " failed: " + throwable);
+            context.close("transport error");
+        }
+    };
+
+    final String sid;
+    final RealtimeServer server;
+    final SerialExecutor inbox;
+    private final Map<String, String> query;
+    private final Map<String, List<String>> headers;
+    private final String address;
+    private final Instant time = Instant.now();
+    private final Map<String, RealtimeSocket> sockets = new ConcurrentHashMap<>(2);
+
+    // all fields below are guarded by "this" (reads of ws may skip the lock)
+    private volatile WebSocketChannel ws;
+    private WebSocketChannel probe;
+    private ArrayDeque<Outbound> queue;
+    private HttpServerExchange pendingGet;
+    private boolean postBusy;
+    private boolean pollingDone;
+    private volatile boolean closed;
+    private boolean awaitingPong;
+    private ScheduledFuture<?> heartbeat;
+    private ScheduledFuture<?> connectTimer;
+
+    // binary reassembly: only touched by the inbox
+    private Packet partial;
+    private List<byte[]> partialAttachments;
+
+    EngineConnection(String sid, RealtimeServer server, Map<String, String> query, Map<String, List<String>> headers,
+                     String address) {
+        this.sid = sid;
+        this.server = server;
+        this.inbox = new SerialExecutor(server.executor());
+        this.query = query;
+        this.headers = headers;
+        this.address = address;
+    }
+
+    /** The open packet for this session. */
+    String openPacket(boolean polling) {
+        RealtimeConfig cfg = server.config;
+        return "0{\"sid\":\"" + sid + "\",\"upgrades\":" + (polling ? "[\"websocket\"]" : "[]") + ",\"pingInterval\":"
+                + cfg.pingInterval.toMillis() + ",\"pingTimeout\":" + cfg.pingTimeout.toMillis() + ",\"maxPayload\":"
+                + cfg.maxPayload + "}";
+    }
+
+    /** Starts the heartbeat and the connect timeout; called once the open packet is on its way. */
+    void start() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            connectTimer = server.scheduler.schedule(this::connectTimedOut, server.config.connectTimeout.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+        schedulePing();
+    }
+
+    private void connectTimedOut() {
+        if (sockets.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "connection " + sid + " from " + address + " sent no CONNECT within "
+                    + server.config.connectTimeout.toMillis() + " ms; closing it");
+            close("connect timeout");
+        }
+    }
+
+    // ------------------------------------------------------------------ heartbeat
+
+    private void schedulePing() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            heartbeat = server.scheduler.schedule(this::sendPing, server.config.pingInterval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sendPing() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            awaitingPong = true;
+            heartbeat = server.scheduler.schedule(this::pingTimedOut, server.config.pingTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        send(Outbound.PING);
+    }
+
+    private void pingTimedOut() {
+        LOG.log(System.Logger.Level.INFO, "connection " + sid + " from " + address + " did not answer the ping within "
+                + server.config.pingTimeout.toMillis() + " ms; closing it");
+        close("ping timeout");
+    }
+
+    private void onPong() {
+        synchronized (this) {
+            if (closed || !awaitingPong) {
+                return;
+            }
+            awaitingPong = false;
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+        }
+        schedulePing();
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /** Sends one encoded packet over the current transport (or queues it for the next poll). */
+    void send(Outbound packet) {
+        WebSocketChannel channel = ws;
+        if (channel != null) {
+            writeWs(channel, packet);
+            return;
+        }
+        HttpServerExchange exchange = null;
+        List<Outbound> batch = null;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            channel = ws;
+            if (channel == null) {
+                queue().add(packet);
+                if (pendingGet != null) {
+                    exchange = pendingGet;
+                    pendingGet = null;
+                    batch = drain();
+                }
+            }
+        }
+        if (channel != null) {
+            writeWs(channel, packet);
+        } else if (exchange != null) {
+            respondPoll(exchange, batch);
+        }
+    }
+
+    private void writeWs(WebSocketChannel channel, Outbound packet) {
+        // one lock per channel keeps a packet and its attachments together; there is no global lock
+        synchronized (channel) {
+            WebSockets.sendText(packet.textBuffer(), channel, SEND_CALLBACK, this);
+            if (packet.attachments != null) {
+                for (byte[] attachment : packet.attachments) {
+                    WebSockets.sendBinary(ByteBuffer.wrap(attachment), channel, SEND_CALLBACK, this);
+                }
+            }
+        }
+    }
+
+    private ArrayDeque<Outbound> queue() {
+        if (queue == null) {
+            queue = new ArrayDeque<>(4);
+        }
+        return queue;
+    }
+
+    private List<Outbound> drain() {
+        List<Outbound> batch = new ArrayList<>(queue);
+        queue = null;
+        return batch;
+    }
+
+    // ------------------------------------------------------------------ HTTP long-polling
+
+    /** A GET: answer now if packets wait, else hold the request until there are some. Runs after dispatch. */
+    void onPollGet(HttpServerExchange exchange) {
+        List<Outbound> batch = null;
+        boolean overlap = false;
+        synchronized (this) {
+            if (closed || pollingDone) {
+                batch = List.of(closed ? Outbound.CLOSE : Outbound.NOOP);
+            } else if (pendingGet != null) {
+                overlap = true;
+            } else if (queue != null && !queue.isEmpty()) {
+                batch = drain();
+            } else {
+                pendingGet = exchange;
+            }
+        }
+        if (overlap) {
+            LOG.log(System.Logger.Level.WARNING, "connection " + sid + " from " + address
+                    + " sent a second GET while one is pending (protocol error); closing it");
+            EngineHandler.error(exchange, 3, "Bad request");
+            close("transport error");
+            return;
+        }
+        if (batch != null) {
+            respondPoll(exchange, batch);
+            return;
+        }
+        exchange.getConnection().addCloseListener(c -> {
+            boolean wasPending;
+            synchronized (this) {
+                wasPending = pendingGet == exchange;
+                if (wasPending) {
+                    pendingGet = null;
+                }
+            }
+            if (wasPending) {
+                LOG.log(System.Logger.Level.INFO, "connection " + sid + ": poll request closed by the client; closing the session");
+                close("transport close");
+            }
+        });
+    }
+
+    private void respondPoll(HttpServerExchange exchange, List<Outbound> batch) {
+        StringBuilder body = new StringBuilder();
+        for (Outbound packet : batch) {
+            if (body.length() > 0) {
+                body.append(RECORD_SEPARATOR);
+            }
+            body.append(packet.text);
+            if (packet.attachments != null) {
+                for (byte[] attachment : packet.attachments) {
+                    body.append(RECORD_SEPARATOR).append('b').append(BASE64_ENCODER.encodeToString(attachment));
+                }
+            }
+        }
+        EngineHandler.cors(exchange, server.config);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=UTF-8");
+        exchange.getResponseSender().send(body.toString());
+    }
+
+    /** A POST: one or more packets separated by \x1e; answered with "ok". */
+    void onPollPost(HttpServerExchange exchange) {
+        boolean overlap;
+        synchronized (this) {
+            overlap = postBusy;
+            postBusy = true;
+        }
+        if (overlap) {
+            LOG.log(System.Logger.Level.WARNING, "connection " + sid + " sent a second POST while one is running (protocol error); closing it");
+            EngineHandler.error(exchange, 3, "Bad request");
+            close("transport error");
+            return;
+        }
+        long declared = exchange.getRequestContentLength();
+        int max = server.config.maxPayload;
+        if (declared > max) {
+            tooBig(exchange, declared);
+            return;
+        }
+        exchange.setMaxEntitySize(max);
+        exchange.getRequestReceiver().receiveFullString((ex, body) -> {
+            synchronized (this) {
+                postBusy = false;
+            }
+            if (body.length() > max && Packet.utf8Length(body) > max) {
+                tooBig(ex, Packet.utf8Length(body));
+                return;
+            }
+            int start = 0;
+            while (start <= body.length()) {
+                int end = body.indexOf(RECORD_SEPARATOR, start);
+                if (end < 0) {
+                    end = body.length();
+                }
+                String record = body.substring(start, end);
+                if (record.startsWith("b")) {
+                    byte[] bytes;
+                    try {
+                        bytes = BASE64_DECODER.decode(record.substring(1));
+                    } catch (IllegalArgumentException e) {
+                        protocolError("invalid base64 in a binary polling packet");
+                        break;
+                    }
+                    onBinary(bytes);
+                } else if (!onText(record)) {
+                    break;
+                }
+                start = end + 1;
+            }
+            EngineHandler.cors(ex, server.config);
+            ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=UTF-8");
+            ex.getResponseSender().send("ok");
+        }, (ex, error) -> {
+            synchronized (this) {
+                postBusy = false;
+            }
+            LOG.log(System.Logger.Level.WARNING, "connection " + sid + ": reading the POST body failed (" + error
+                    + "); closing it");
+            ex.setStatusCode(StatusCodes.BAD_REQUEST);
+            ex.endExchange();
+            close("transport error");
+        }, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void tooBig(HttpServerExchange exchange, long size) {
+        LOG.log(System.Logger.Level.WARNING, "connection " + sid + " from " + address + " sent a message of " + size
+                + " bytes, more than maxPayload " + server.config.maxPayload + "; closing it");
+        exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
+        exchange.setPersistent(false);
+        exchange.endExchange();
+        close("transport error");
+    }
+
+    /** True when this session is still on polling and may be upgraded by a WebSocket. */
+    synchronized boolean canUpgrade() {
+        return !closed && ws == null && probe == null && !pollingDone;
+    }
+
+    synchronized boolean isPolling() {
+        return !closed && ws == null && !pollingDone;
+    }
+
+    // ------------------------------------------------------------------ WebSocket
+
+    /** A WebSocket opened without sid: this session lives on it from the start. */
+    void attachWebSocket(WebSocketChannel channel) {
+        ws = channel;
+        channel.addCloseTask(c -> onWsClosed(c));
+    }
+
+    /** A WebSocket opened with this sid: a probe for upgrading from polling. */
+    void attachProbe(WebSocketChannel channel) {
+        synchronized (this) {
+            probe = channel;
+        }
+        channel.addCloseTask(c -> onWsClosed(c));
+    }
+
+    private void onWsClosed(WebSocketChannel channel) {
+        boolean wasProbe;
+        synchronized (this) {
+            wasProbe = channel == probe;
+            if (wasProbe) {
+                probe = null;
+            }
+        }
+        if (wasProbe) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "upgrade probe of connection " + sid + " closed");
+        } else if (channel == ws && !closed) {
+            close("transport close");
+        }
+    }
+
+    /** A text message from a probe WebSocket: "2probe" then "5". */
+    void onProbeText(WebSocketChannel channel, String text) {
+        if ("2probe".equals(text)) {
+            WebSockets.sendText("3probe", channel, SEND_CALLBACK, this);
+            // make the client's pending poll return so that it can pause polling
+            HttpServerExchange exchange;
+            synchronized (this) {
+                exchange = pendingGet;
+                pendingGet = null;
+            }
+            if (exchange != null) {
+                respondPoll(exchange, List.of(Outbound.NOOP));
+            }
+        } else if ("5".equals(text)) {
+            HttpServerExchange exchange;
+            List<Outbound> batch;
+            synchronized (this) {
+                if (closed || probe != channel) {
+                    return;
+                }
+                probe = null;
+                pollingDone = true;
+                exchange = pendingGet;
+                pendingGet = null;
+                batch = queue == null ? List.of() : drain();
+                for (Outbound packet : batch) {
+                    writeWs(channel, packet);
+                }
+                ws = channel;
+            }
+            if (exchange != null) {
+                respondPoll(exchange, List.of(Outbound.NOOP));
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + sid + " upgraded to WebSocket");
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "connection " + sid + ": unexpected packet during upgrade: " + abbreviate(text)
+                    + "; closing the probe");
+            IoUtils.safeClose(channel);
+        }
+    }
+
+    /** True when this channel is the probe of an upgrade in progress. */
+    synchronized boolean isProbe(WebSocketChannel channel) {
+        return channel == probe;
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    /**
+     * Handles one Engine.IO text packet from the client. Returns false when it closed the connection.
+     */
+    boolean onText(String text) {
+        if (closed) {
+            return false;
+        }
+        if (text.isEmpty()) {
+            return protocolError("empty Engine.IO packet");
+        }
+        switch (text.charAt(0)) {
+            case '3' -> onPong();
+            case '4' -> {
+                String payload = text.substring(1);
+                inbox.execute(() -> onSocketIo(payload));
+            }
+            case '1' -> {
+                LOG.log(System.Logger.Level.DEBUG, () -> "connection " + sid + " sent close");
+                close("transport close");
+                return false;
+            }
+            case '6' -> {
+                // noop
+            }
+            case '2' -> {
+                return protocolError("ping from the client (in Engine.IO v4 the server pings and the client answers 3)");
+            }
+            default -> {
+                return protocolError("unknown Engine.IO packet type in " + abbreviate(text));
+            }
+        }
+        return true;
+    }
+
+    /** Handles one binary message: an attachment of the pending binary Socket.IO packet. */
+    void onBinary(byte[] data) {
+        if (!closed) {
+            inbox.execute(() -> onAttachment(data));
+        }
+    }
+
+    private boolean protocolError(String what) {
+        LOG.log(System.Logger.Level.WARNING, "connection " + sid + " from " + address + ": " + what + "; closing it");
+        close("transport error");
+        return false;
+    }
+
+    private void socketIoError(String what) {
+        LOG.log(System.Logger.Level.WARNING, "connection " + sid + " from " + address + ": " + what + "; closing it");
+        close("parse error");
+    }
+
+    private void onSocketIo(String text) {
+        if (closed) {
+            return;
+        }
+        if (partial != null) {
+            socketIoError("a text packet arrived while binary attachments were expected");
+            return;
+        }
+        Packet packet;
+        try {
+            packet = Packet.decode(text);
+        } catch (Packet.BadPacketException e) {
+            socketIoError(e.getMessage() + " (packet: " + abbreviate(text) + ")");
+            return;
+        }
+        if (packet.attachments() > 0) {
+            partial = packet;
+            partialAttachments = new ArrayList<>(packet.attachments());
+            return;
+        }
+        handle(packet);
+    }
+
+    private void onAttachment(byte[] data) {
+        if (closed) {
+            return;
+        }
+        if (partial == null) {
+            socketIoError("unexpected binary message (no BINARY_EVENT/BINARY_ACK announced it)");
+            return;
+        }
+        partialAttachments.add(data);
+        if (partialAttachments.size() == partial.attachments()) {
+            Packet packet = partial;
+            List<byte[]> attachments = partialAttachments;
+            partial = null;
+            partialAttachments = null;
+            try {
+                Object data2 = Packet.reconstruct(packet.data(), attachments);
+                handle(new Packet(packet.type(), packet.namespace(), packet.ackId(), data2, 0));
+            } catch (Packet.BadPacketException e) {
+                socketIoError(e.getMessage());
+            }
+        }
+    }
+
+    private void handle(Packet packet) {
+        switch (packet.type()) {
+            case Packet.CONNECT -> connect(packet);
+            case Packet.DISCONNECT -> {
+                RealtimeSocket socket = sockets.get(packet.namespace());
+                if (socket != null) {
+                    socket.close("client namespace disconnect");
+                }
+            }
+            case Packet.EVENT, Packet.BINARY_EVENT -> {
+                RealtimeSocket socket = sockets.get(packet.namespace());
+                if (socket == null) {
+                    LOG.log(System.Logger.Level.INFO, "connection " + sid + " sent event '" + packet.eventName()
+                            + "' to namespace " + packet.namespace() + " without being connected to it; ignored");
+                    return;
+                }
+                socket.dispatch(packet.eventName(), packet.arguments(), packet.ackId());
+            }
+            case Packet.ACK, Packet.BINARY_ACK -> {
+                RealtimeSocket socket = sockets.get(packet.namespace());
+                if (socket != null) {
+                    socket.receiveAck(packet.ackId(), packet.arguments());
+                }
+            }
+            default -> socketIoError("unexpected packet type " + packet.type());
+        }
+    }
+
+    private void connect(Packet packet) {
+        String name = packet.namespace();
+        String prefix = "/".equals(name) ? "" : name + ",";
+        Namespace namespace = server.namespace(name);
+        if (namespace == null) {
+            LOG.log(System.Logger.Level.INFO, "connection " + sid + " asked for unknown namespace " + name + "; refused");
+            send(Packet.encode(Packet.CONNECT_ERROR, name, -1, Map.of("message", "Invalid namespace")));
+            return;
+        }
+        if (sockets.containsKey(name)) {
+            LOG.log(System.Logger.Level.INFO, "connection " + sid + " is already connected to " + name + "; CONNECT ignored");
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> auth = packet.data() == null ? Map.of() : (Map<String, Object>) packet.data();
+        Handshake handshake = new Handshake(auth, query, headers, address, time);
+        RealtimeSocket socket = new RealtimeSocket(Ids.next(), namespace, this, handshake);
+        namespace.runMiddlewares(socket, refusal -> inbox.execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (refusal != null) {
+                LOG.log(System.Logger.Level.INFO, "connection " + sid + " refused on " + name + ": " + refusal.message());
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("message", refusal.message());
+                if (refusal.data() != null) {
+                    body.put("data", refusal.data());
+                }
+                send(Packet.encode(Packet.CONNECT_ERROR, name, -1, body));
+                return;
+            }
+            synchronized (this) {
+                if (connectTimer != null) {
+                    connectTimer.cancel(false);
+                    connectTimer = null;
+                }
+            }
+            sockets.put(name, socket);
+            socket.markConnected();
+            namespace.add(socket);
+            send(new Outbound("40" + prefix + "{\"sid\":\"" + socket.id() + "\"}", null));
+            namespace.fireConnect(socket);
+        }));
+    }
+
+    void socketClosed(RealtimeSocket socket) {
+        sockets.remove(socket.namespace().name(), socket);
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /** Closes the session: disconnects its sockets with {@code reason}, stops timers, closes transports. Idempotent. */
+    void close(String reason) {
+        HttpServerExchange exchange;
+        WebSocketChannel channel;
+        WebSocketChannel probeChannel;
+        List<Outbound> batch;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+                heartbeat = null;
+            }
+            if (connectTimer != null) {
+                connectTimer.cancel(false);
+                connectTimer = null;
+            }
+            exchange = pendingGet;
+            pendingGet = null;
+            channel = ws;
+            probeChannel = probe;
+            probe = null;
+            batch = queue == null ? new ArrayList<>() : drain();
+        }
+        server.removeConnection(this);
+        for (RealtimeSocket socket : List.copyOf(sockets.values())) {
+            socket.close(reason);
+        }
+        if (exchange != null) {
+            batch.add(Outbound.CLOSE);
+            respondPoll(exchange, batch);
+        }
+        if (channel != null) {
+            closeChannel(channel);
+        }
+        if (probeChannel != null) {
+            IoUtils.safeClose(probeChannel);
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + sid + " closed: " + reason);
+    }
+
+    private static void closeChannel(WebSocketChannel channel) {
+        if (!channel.isOpen()) {
+            return;
+        }
+        try {
+            WebSockets.sendClose(1000, "", channel, new WebSocketCallback<Void>() {
+                @Override
+                public void complete(WebSocketChannel c, Void context) {
+                    IoUtils.safeClose(c);
+                }
+
+                @Override
+                public void onError(WebSocketChannel c, Void context, Throwable throwable) {
+                    IoUtils.safeClose(c);
+                }
+            });
+        } catch (RuntimeException e) {
+            IoUtils.safeClose(channel);
+        }
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    int socketCount() {
+        return sockets.size();
+    }
+
+    static String abbreviate(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...(" + text.length() + " chars)";
+    }
+}

@@ -1,0 +1,271 @@
+package relaylab.realtime;
+
+import io.undertow.Handlers;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
+import io.undertow.util.StatusCodes;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import io.undertow.websockets.spi.WebSocketHttpExchange;
+import org.xnio.IoUtils;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code /socket.io/} endpoint: validates the Engine.IO query (EIO=4, transport, sid), opens
+ * sessions, serves polling GET/POST, and hands WebSocket upgrades to Undertow.
+ */
+final class EngineHandler implements HttpHandler {
+    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final AttachmentKey<EngineConnection> UPGRADING = AttachmentKey.create(EngineConnection.class);
+    private static final AttachmentKey<ClientInfo> NEW_SESSION = AttachmentKey.create(ClientInfo.class);
+
+    /** What we keep of the first HTTP request of a session. */
+    private record ClientInfo(Map<String, String> query, Map<String, List<String>> headers, String address) {
+    }
+    private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
+    private static final HttpString ALLOW_CREDENTIALS = new HttpString("Access-Control-Allow-Credentials");
+    private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
+    private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
+
+    private final RealtimeServer server;
+    private final HttpHandler websocket;
+
+    EngineHandler(RealtimeServer server) {
+        this.server = server;
+        this.websocket = Handlers.websocket(this::onWebSocket);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        RealtimeConfig cfg = server.config;
+        if (exchange.getRequestMethod().equals(Methods.OPTIONS)) {
+            cors(exchange, cfg);
+            exchange.setStatusCode(StatusCodes.NO_CONTENT);
+            exchange.endExchange();
+            return;
+        }
+        String eio = param(exchange, "EIO");
+        String transport = param(exchange, "transport");
+        String sid = param(exchange, "sid");
+        if (!"4".equals(eio)) {
+            reject(exchange, 5, "Unsupported protocol version", "EIO=" + eio);
+            return;
+        }
+        boolean polling = "polling".equals(transport) && cfg.allowPolling;
+        if (!polling && !"websocket".equals(transport)) {
+            reject(exchange, 0, "Transport unknown", "transport=" + transport);
+            return;
+        }
+        if (!polling) {
+            HeaderValues upgrade = exchange.getRequestHeaders().get(Headers.UPGRADE);
+            if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade.getFirst())
+                    || !exchange.getRequestMethod().equals(Methods.GET)) {
+                reject(exchange, 3, "Bad request", "transport=websocket without a WebSocket upgrade");
+                return;
+            }
+            if (sid != null) {
+                EngineConnection connection = server.connection(sid);
+                if (connection == null) {
+                    reject(exchange, 1, "Session ID unknown", "sid=" + sid);
+                    return;
+                }
+                if (!connection.canUpgrade()) {
+                    reject(exchange, 3, "Bad request", "session " + sid + " cannot be upgraded (already on WebSocket or upgrading)");
+                    return;
+                }
+                exchange.putAttachment(UPGRADING, connection);
+            } else {
+                exchange.putAttachment(NEW_SESSION, clientInfo(exchange));
+            }
+            websocket.handleRequest(exchange);
+            return;
+        }
+        boolean get = exchange.getRequestMethod().equals(Methods.GET);
+        boolean post = exchange.getRequestMethod().equals(Methods.POST);
+        if (sid == null) {
+            if (!get) {
+                reject(exchange, 2, "Bad handshake method", exchange.getRequestMethod() + " without sid");
+                return;
+            }
+            EngineConnection connection = newConnection(clientInfo(exchange));
+            cors(exchange, cfg);
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=UTF-8");
+            exchange.getResponseSender().send(connection.openPacket(true));
+            connection.start();
+            return;
+        }
+        EngineConnection connection = server.connection(sid);
+        if (connection == null) {
+            reject(exchange, 1, "Session ID unknown", "sid=" + sid);
+            return;
+        }
+        if (!connection.isPolling()) {
+            reject(exchange, 3, "Bad request", "polling request for session " + sid + " that is not on polling");
+            return;
+        }
+        if (get) {
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> connection.onPollGet(exchange));
+        } else if (post) {
+            connection.onPollPost(exchange);
+        } else {
+            reject(exchange, 3, "Bad request", "method " + exchange.getRequestMethod());
+        }
+    }
+
+    private static ClientInfo clientInfo(HttpServerExchange exchange) {
+        Map<String, String> query = new LinkedHashMap<>();
+        exchange.getQueryParameters().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                query.put(k, v.getFirst());
+            }
+        });
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            headers.put(values.getHeaderName().toString().toLowerCase(java.util.Locale.ROOT), List.copyOf(values));
+        }
+        InetSocketAddress peer = exchange.getSourceAddress();
+        String address = peer == null ? "unknown" : peer.getHostString() + ":" + peer.getPort();
+        return new ClientInfo(Map.copyOf(query), Map.copyOf(headers), address);
+    }
+
+    private EngineConnection newConnection(ClientInfo info) {
+        EngineConnection connection = new EngineConnection(Ids.next(), server, info.query(), info.headers(), info.address());
+        server.addConnection(connection);
+        return connection;
+    }
+
+    private void onWebSocket(WebSocketHttpExchange exchange, WebSocketChannel channel) {
+        EngineConnection upgrading = exchange.getAttachment(UPGRADING);
+        EngineConnection connection;
+        if (upgrading != null) {
+            connection = upgrading;
+            connection.attachProbe(channel);
+        } else {
+            ClientInfo info = exchange.getAttachment(NEW_SESSION);
+            if (info == null) {
+                IoUtils.safeClose(channel);
+                return;
+            }
+            connection = newConnection(info);
+            connection.attachWebSocket(channel);
+            WebSockets.sendText(connection.openPacket(false), channel, EngineConnection.SEND_CALLBACK, connection);
+            connection.start();
+        }
+        int max = server.config.maxPayload;
+        channel.getReceiveSetter().set(new AbstractReceiveListener() {
+            @Override
+            protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+                String text = message.getData();
+                if (connection.isProbe(ch)) {
+                    connection.onProbeText(ch, text);
+                } else {
+                    connection.onText(text);
+                }
+            }
+
+            @Override
+            protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+                try (var pooled = message.getData()) {
+                    ByteBuffer[] buffers = pooled.getResource();
+                    int size = 0;
+                    for (ByteBuffer b : buffers) {
+                        size += b.remaining();
+                    }
+                    byte[] bytes = new byte[size];
+                    int pos = 0;
+                    for (ByteBuffer b : buffers) {
+                        int n = b.remaining();
+                        b.get(bytes, pos, n);
+                        pos += n;
+                    }
+                    connection.onBinary(bytes);
+                }
+            }
+
+            @Override
+            protected long getMaxTextBufferSize() {
+                return max;
+            }
+
+            @Override
+            protected long getMaxBinaryBufferSize() {
+                return max;
+            }
+
+            @Override
+            protected void onError(WebSocketChannel ch, Throwable error) {
+                String message = String.valueOf(error.getMessage());
+                if (error instanceof IOException && message.toLowerCase(java.util.Locale.ROOT).contains("big")) {
+                    LOG.log(System.Logger.Level.WARNING, "connection " + connection.sid + " sent a WebSocket message larger than"
+                            + " maxPayload " + max + " bytes; closing it");
+                } else {
+                    LOG.log(System.Logger.Level.INFO, "connection " + connection.sid + ": WebSocket error " + error + "; closing it");
+                }
+                IoUtils.safeClose(ch);
+                if (!connection.isProbe(ch)) {
+                    connection.close("transport error");
+                }
+            }
+        });
+        channel.resumeReceives();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String param(HttpServerExchange exchange, String name) {
+        Deque<String> values = exchange.getQueryParameters().get(name);
+        return values == null || values.isEmpty() ? null : values.getFirst();
+    }
+
+    private void reject(HttpServerExchange exchange, int code, String message, String detail) {
+        LOG.log(System.Logger.Level.INFO, "rejected " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
+                + "?" + EngineConnection.abbreviate(exchange.getQueryString()) + " from " + exchange.getSourceAddress()
+                + ": " + message + " (" + detail + ")");
+        cors(exchange, server.config);
+        error(exchange, code, message);
+    }
+
+    /** Sends HTTP 400 with the reference server's JSON body {"code":..,"message":..}. */
+    static void error(HttpServerExchange exchange, int code, String message) {
+        exchange.setStatusCode(code == 4 ? StatusCodes.FORBIDDEN : StatusCodes.BAD_REQUEST);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseSender().send("{\"code\":" + code + ",\"message\":\"" + message + "\"}");
+    }
+
+    /** Adds the CORS headers for polling when {@code cfg.cors(...)} was set. */
+    static void cors(HttpServerExchange exchange, RealtimeConfig cfg) {
+        if (cfg.corsOrigin == null) {
+            return;
+        }
+        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
+        String allowed;
+        if ("*".equals(cfg.corsOrigin)) {
+            allowed = origin != null ? origin : "*";
+        } else if (cfg.corsOrigin.equals(origin)) {
+            allowed = origin;
+        } else {
+            return;
+        }
+        exchange.getResponseHeaders().put(ALLOW_ORIGIN, allowed);
+        exchange.getResponseHeaders().put(ALLOW_CREDENTIALS, "true");
+        exchange.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, OPTIONS");
+        exchange.getResponseHeaders().put(ALLOW_HEADERS, "content-type");
+        exchange.getResponseHeaders().put(Headers.VARY, "Origin");
+    }
+}

@@ -1,0 +1,90 @@
+package relaylab.realtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link RealtimeServer}, filled in the lambda given to {@link RealtimeServer#create}.
+ * Defaults follow the reference Socket.IO server: ping every 25 s, pong expected within 20 s,
+ * 1 MB max message, 45 s to send CONNECT.
+ */
+public final class RealtimeConfig {
+    String host = "127.0.0.1";
+    String staticClasspath;
+    Path staticDir;
+    Duration pingInterval = Duration.ofSeconds(25);
+    Duration pingTimeout = Duration.ofSeconds(20);
+    int maxPayload = 1_000_000;
+    Duration connectTimeout = Duration.ofSeconds(45);
+    String corsOrigin;
+    boolean allowPolling = true;
+
+    RealtimeConfig() {
+    }
+
+    /** The address to bind; default 127.0.0.1 (only this machine). */
+    public RealtimeConfig host(String host) {
+        this.host = Objects.requireNonNull(host, "host");
+        return this;
+    }
+
+    /** Serves static files from a classpath folder, e.g. "/public" (or "/" for the classpath root). */
+    public RealtimeConfig staticFiles(String classpathFolder) {
+        this.staticClasspath = Objects.requireNonNull(classpathFolder, "classpathFolder");
+        return this;
+    }
+
+    /** Serves static files from a directory on disk. */
+    public RealtimeConfig staticDir(Path directory) {
+        this.staticDir = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /** How often the server pings each client (Engine.IO heartbeat); default 25 s. */
+    public RealtimeConfig pingInterval(Duration interval) {
+        this.pingInterval = positive(interval, "pingInterval");
+        return this;
+    }
+
+    /** How long the server waits for the pong before closing with "ping timeout"; default 20 s. */
+    public RealtimeConfig pingTimeout(Duration timeout) {
+        this.pingTimeout = positive(timeout, "pingTimeout");
+        return this;
+    }
+
+    /** The largest message (WebSocket frame or polling POST body) in bytes; bigger closes the connection. Default 1 000 000. */
+    public RealtimeConfig maxPayload(int bytes) {
+        if (bytes < 16) {
+            throw new IllegalArgumentException("maxPayload must be at least 16 bytes, was " + bytes);
+        }
+        this.maxPayload = bytes;
+        return this;
+    }
+
+    /** How long a new connection may take to join a namespace (send CONNECT) before it is closed; default 45 s. */
+    public RealtimeConfig connectTimeout(Duration timeout) {
+        this.connectTimeout = positive(timeout, "connectTimeout");
+        return this;
+    }
+
+    /** Allows cross-origin HTTP long-polling from this origin (e.g. "http://localhost:3000"), or "*" for any. */
+    public RealtimeConfig cors(String origin) {
+        this.corsOrigin = Objects.requireNonNull(origin, "origin");
+        return this;
+    }
+
+    /** Turns HTTP long-polling on or off (default on); when off only WebSocket connections are accepted. */
+    public RealtimeConfig allowPolling(boolean allow) {
+        this.allowPolling = allow;
+        return this;
+    }
+
+    private static Duration positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+        return d;
+    }
+}

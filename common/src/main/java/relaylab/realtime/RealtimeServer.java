@@ -1,0 +1,280 @@
+package relaylab.realtime;
+
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.PathHandler;
+import io.undertow.server.handlers.ResponseCodeHandler;
+import io.undertow.server.handlers.resource.ClassPathResourceManager;
+import io.undertow.server.handlers.resource.PathResourceManager;
+import io.undertow.server.handlers.resource.ResourceHandler;
+import io.undertow.server.handlers.resource.ResourceManager;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A Socket.IO v5 server (Engine.IO v4 over WebSocket and HTTP long-polling) on Undertow, which can also
+ * serve static files. Create it with {@link #create}, add handlers, {@link #start} it, and always
+ * {@link #stop} it (it is AutoCloseable). Methods without a namespace act on the default namespace "/".
+ */
+public final class RealtimeServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    /**
+     * A reserved event the server acknowledges by itself, after every earlier event of the same connection
+     * was handled. Test fixtures use it to know the server is done with what a client sent before.
+     */
+    public static final String SYNC_EVENT = "relaylab:sync";
+    private static final String CLIENT_SCRIPT = "relaylab/realtime/socket.io.js";
+    private static final AtomicInteger SCHEDULER_COUNT = new AtomicInteger();
+
+    final RealtimeConfig config;
+    final ScheduledThreadPoolExecutor scheduler;
+    private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final Map<String, EngineConnection> connections = new ConcurrentHashMap<>();
+    private final Namespace root;
+    private final ClassLoader classLoader;
+    private volatile Undertow undertow;
+    private volatile Executor executor;
+    private volatile int port = -1;
+
+    private RealtimeServer(RealtimeConfig config) {
+        this.config = config;
+        this.root = new Namespace("/", this);
+        namespaces.put("/", root);
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        this.classLoader = context != null ? context : RealtimeServer.class.getClassLoader();
+        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "realtime-timers-" + SCHEDULER_COUNT.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Creates a server (not started yet); configure it in the lambda, e.g. {@code cfg -> cfg.staticFiles("/public")}. */
+    public static RealtimeServer create(Consumer<RealtimeConfig> configure) {
+        RealtimeConfig config = new RealtimeConfig();
+        if (configure != null) {
+            configure.accept(config);
+        }
+        return new RealtimeServer(config);
+    }
+
+    /** Creates a server with the default settings. */
+    public static RealtimeServer create() {
+        return create(null);
+    }
+
+    /**
+     * Binds the port (0 picks a free one, read it with {@link #port()}) and starts serving.
+     * Throws IllegalStateException when the port cannot be bound or the server was already started.
+     */
+    public synchronized RealtimeServer start(int port) {
+        if (undertow != null) {
+            throw new IllegalStateException("server already started on port " + this.port);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        Undertow server = Undertow.builder()
+                .addHttpListener(port, config.host)
+                .setIoThreads(Math.max(2, cores))
+                .setWorkerThreads(Math.max(8, cores * 4))
+                .setHandler(rootHandler())
+                .build();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot start the realtime server on " + config.host + ":" + port
+                    + " (" + e.getMessage() + "); is the port in use? Use port 0 for a free one", e);
+        }
+        this.undertow = server;
+        this.executor = server.getWorker();
+        this.port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        LOG.log(System.Logger.Level.INFO, "realtime server listening on http://" + config.host + ":" + this.port);
+        return this;
+    }
+
+    /** The bound port (after {@link #start}); -1 before. */
+    public int port() {
+        return port;
+    }
+
+    /** The base URL, e.g. "http://127.0.0.1:41234", for clients and browsers. */
+    public String url() {
+        return "http://" + config.host + ":" + port;
+    }
+
+    /**
+     * Stops the server: disconnects every socket (reason "server shutting down"), closes every connection,
+     * frees the port and stops the timers. Safe to call twice.
+     */
+    public synchronized void stop() {
+        Undertow server = undertow;
+        for (EngineConnection connection : List.copyOf(connections.values())) {
+            connection.close("server shutting down");
+        }
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "error while stopping Undertow: " + e, e);
+            }
+            undertow = null;
+            LOG.log(System.Logger.Level.INFO, "realtime server on port " + port + " stopped");
+        }
+        scheduler.shutdownNow();
+    }
+
+    /** Same as {@link #stop()}, for try-with-resources. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Returns the namespace with this name (e.g. "/admin"), creating it on first use. */
+    public Namespace of(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!name.startsWith("/")) {
+            throw new IllegalArgumentException("a namespace name starts with '/', e.g. \"/admin\"; got \"" + name + "\"");
+        }
+        return namespaces.computeIfAbsent(name, n -> new Namespace(n, this));
+    }
+
+    /** Registers a "connection" listener on the default namespace: called for each new socket. */
+    public RealtimeServer on(String event, Consumer<RealtimeSocket> listener) {
+        root.on(event, listener);
+        return this;
+    }
+
+    /** Adds a middleware to the default namespace (see {@link Middleware}). */
+    public RealtimeServer use(Middleware middleware) {
+        root.use(middleware);
+        return this;
+    }
+
+    /** Registers annotated handler methods on the default namespace (see {@link Namespace#register}). */
+    public RealtimeServer register(Object handlers) {
+        root.register(handlers);
+        return this;
+    }
+
+    /** Sends an event to every socket of the default namespace. */
+    public void emit(String event, Object... args) {
+        root.emit(event, args);
+    }
+
+    /** Targets a room of the default namespace (a socket id is a room too). */
+    public Broadcast to(String room) {
+        return root.to(room);
+    }
+
+    /** Targets every socket of the default namespace except those in the room. */
+    public Broadcast except(String room) {
+        return root.except(room);
+    }
+
+    /** The connected sockets of the default namespace (a snapshot). */
+    public java.util.Collection<RealtimeSocket> sockets() {
+        return root.sockets();
+    }
+
+    /** How many Engine.IO connections are open (connected or not yet joined a namespace); 0 when all is cleaned up. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** How many timers (heartbeats, timeouts, pending acks) are scheduled; 0 when all is cleaned up. */
+    public int timerCount() {
+        return scheduler.getQueue().size();
+    }
+
+    @Override
+    public String toString() {
+        return "RealtimeServer[" + url() + ", " + connections.size() + " connections]";
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    Namespace namespace(String name) {
+        return namespaces.get(name);
+    }
+
+    EngineConnection connection(String sid) {
+        return connections.get(sid);
+    }
+
+    void addConnection(EngineConnection connection) {
+        connections.put(connection.sid, connection);
+    }
+
+    void removeConnection(EngineConnection connection) {
+        connections.remove(connection.sid, connection);
+    }
+
+    Executor executor() {
+        Executor e = executor;
+        return e != null ? e : Runnable::run;
+    }
+
+    private HttpHandler rootHandler() {
+        EngineHandler engine = new EngineHandler(this);
+        HttpHandler socketIo = exchange -> {
+            String rest = exchange.getRelativePath();
+            if (rest.isEmpty() || rest.equals("/")) {
+                engine.handleRequest(exchange);
+            } else if (rest.equals("/socket.io.js")) {
+                serveClientScript(exchange);
+            } else {
+                exchange.setStatusCode(StatusCodes.NOT_FOUND);
+                exchange.endExchange();
+            }
+        };
+        PathHandler paths = new PathHandler(staticHandler());
+        paths.addPrefixPath("/socket.io", socketIo);
+        return paths;
+    }
+
+    private HttpHandler staticHandler() {
+        ResourceManager manager = null;
+        if (config.staticDir != null) {
+            manager = new PathResourceManager(config.staticDir);
+        } else if (config.staticClasspath != null) {
+            String prefix = config.staticClasspath.replaceAll("^/+|/+$", "");
+            manager = new ClassPathResourceManager(classLoader, prefix);
+        }
+        if (manager == null) {
+            return ResponseCodeHandler.HANDLE_404;
+        }
+        return new ResourceHandler(manager, ResponseCodeHandler.HANDLE_404).setWelcomeFiles("index.html");
+    }
+
+    private void serveClientScript(HttpServerExchange exchange) throws IOException {
+        URL url = classLoader.getResource(CLIENT_SCRIPT);
+        if (url == null) {
+            url = RealtimeServer.class.getClassLoader().getResource(CLIENT_SCRIPT);
+        }
+        if (url == null) {
+            exchange.setStatusCode(StatusCodes.NOT_FOUND);
+            exchange.getResponseSender().send("the browser client " + CLIENT_SCRIPT + " is not on the classpath");
+            return;
+        }
+        byte[] bytes;
+        try (InputStream in = url.openStream()) {
+            bytes = in.readAllBytes();
+        }
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/javascript; charset=UTF-8");
+        exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
+    }
+}

@@ -1,0 +1,340 @@
+package relaylab.realtime;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One client connected to one namespace, as seen by the server. Handed to connection handlers and
+ * middlewares; use it to listen to the client's events, reply, emit to it, and put it in rooms.
+ * Every socket is automatically in a room named by its {@link #id()}, so {@code server.to(id)} reaches it.
+ */
+public final class RealtimeSocket {
+    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    static final Set<String> RESERVED = Set.of("connect", "connect_error", "disconnect", "disconnecting",
+            "newListener", "removeListener");
+
+    private final String id;
+    private final Namespace namespace;
+    final EngineConnection connection;
+    private final Handshake handshake;
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet(2);
+    private final AtomicBoolean connected = new AtomicBoolean();
+    private volatile ConcurrentMap<String, Object> data;
+    private volatile Map<String, EventHandler[]> handlers = Map.of();
+    private volatile List<Consumer<String>> disconnectListeners = List.of();
+    // acks this server is waiting for; guarded by "this"
+    private Map<Long, PendingAck> pendingAcks;
+    private long nextAckId;
+
+    private record PendingAck(CompletableFuture<List<Object>> future, ScheduledFuture<?> timer, String event) {
+    }
+
+    RealtimeSocket(String id, Namespace namespace, EngineConnection connection, Handshake handshake) {
+        this.id = id;
+        this.namespace = namespace;
+        this.connection = connection;
+        this.handshake = handshake;
+    }
+
+    /** This socket's id (the Socket.IO id, distinct from the Engine.IO session id); also the name of its private room. */
+    public String id() {
+        return id;
+    }
+
+    /** The namespace this socket joined; {@code namespace().name()} is e.g. "/" or "/admin". */
+    public Namespace namespace() {
+        return namespace;
+    }
+
+    /** What the client sent when connecting: auth object, query, headers, address. */
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    /** Free per-socket storage for your own state (e.g. the user name after login); thread-safe. */
+    public ConcurrentMap<String, Object> data() {
+        ConcurrentMap<String, Object> d = data;
+        if (d == null) {
+            synchronized (this) {
+                d = data;
+                if (d == null) {
+                    d = new ConcurrentHashMap<>(4);
+                    data = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    /** True from the moment the socket is connected until it disconnects. */
+    public boolean connected() {
+        return connected.get();
+    }
+
+    /**
+     * Registers a handler for an event from this client; the handler may reply through its {@link Ack}.
+     * Several handlers for one event all run, in registration order.
+     */
+    public RealtimeSocket on(String event, EventHandler handler) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(handler, "handler");
+        if (RESERVED.contains(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name; use onDisconnect(...) for disconnects");
+        }
+        synchronized (this) {
+            Map<String, EventHandler[]> copy = new HashMap<>(handlers);
+            EventHandler[] old = copy.get(event);
+            EventHandler[] next;
+            if (old == null) {
+                next = new EventHandler[] {handler};
+            } else {
+                next = java.util.Arrays.copyOf(old, old.length + 1);
+                next[old.length] = handler;
+            }
+            copy.put(event, next);
+            handlers = copy;
+        }
+        return this;
+    }
+
+    /** Registers a listener for an event from this client when no reply is needed. */
+    public RealtimeSocket on(String event, EventListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return on(event, (args, ack) -> listener.onEvent(args));
+    }
+
+    /** Removes every handler this socket registered for the event (namespace-wide handlers stay). */
+    public RealtimeSocket off(String event) {
+        synchronized (this) {
+            Map<String, EventHandler[]> copy = new HashMap<>(handlers);
+            copy.remove(event);
+            handlers = copy;
+        }
+        return this;
+    }
+
+    /** Registers a listener called once when this socket disconnects, with the reason (e.g. "transport close"). */
+    public RealtimeSocket onDisconnect(Consumer<String> listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+            List<Consumer<String>> copy = new java.util.ArrayList<>(disconnectListeners);
+            copy.add(listener);
+            disconnectListeners = List.copyOf(copy);
+        }
+        return this;
+    }
+
+    /** Sends an event to this client only. Arguments are JSON-serialisable values (records, maps, lists...) or byte[]. */
+    public RealtimeSocket emit(String event, Object... args) {
+        checkEventName(event);
+        if (!connected()) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "emit '" + event + "' to disconnected socket " + id + " dropped");
+            return this;
+        }
+        connection.send(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)));
+        return this;
+    }
+
+    /**
+     * Sends an event to this client and asks it to acknowledge. The future completes with the client's ack
+     * arguments, or fails with a {@link TimeoutException} after {@code timeout}, or with an
+     * IllegalStateException if the socket disconnects first.
+     */
+    public CompletableFuture<List<Object>> emitWithAck(String event, Duration timeout, Object... args) {
+        checkEventName(event);
+        Objects.requireNonNull(timeout, "timeout");
+        CompletableFuture<List<Object>> future = new CompletableFuture<>();
+        if (!connected()) {
+            future.completeExceptionally(new IllegalStateException("socket " + id + " is not connected; cannot emit '" + event + "'"));
+            return future;
+        }
+        long ackId;
+        synchronized (this) {
+            ackId = nextAckId++;
+            if (pendingAcks == null) {
+                pendingAcks = new HashMap<>(4);
+            }
+            ScheduledFuture<?> timer = connection.server.scheduler.schedule(() -> {
+                if (removeAck(ackId) != null) {
+                    future.completeExceptionally(new TimeoutException("socket " + id + " did not acknowledge '" + event
+                            + "' within " + timeout.toMillis() + " ms"));
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            pendingAcks.put(ackId, new PendingAck(future, timer, event));
+        }
+        connection.send(Packet.encode(Packet.EVENT, namespace.name(), ackId, Packet.eventData(event, args)));
+        return future;
+    }
+
+    private synchronized PendingAck removeAck(long ackId) {
+        return pendingAcks == null ? null : pendingAcks.remove(ackId);
+    }
+
+    /** Targets every other socket of this namespace (everyone but this one). */
+    public Broadcast broadcast() {
+        return new Broadcast(namespace, List.of(), List.of(), this);
+    }
+
+    /** Targets the sockets in a room, except this one (so a sender does not get its own message back). */
+    public Broadcast to(String room) {
+        return broadcast().to(room);
+    }
+
+    /** Puts this socket into a room; joining twice is harmless. */
+    public RealtimeSocket join(String room) {
+        Objects.requireNonNull(room, "room");
+        if (!room.equals(id) && connected() && rooms.add(room)) {
+            namespace.addToRoom(room, this);
+            if (!connected() && rooms.remove(room)) {
+                namespace.removeFromRoom(room, this);
+            }
+        }
+        return this;
+    }
+
+    /** Takes this socket out of a room; leaving a room it is not in is harmless. */
+    public RealtimeSocket leave(String room) {
+        if (rooms.remove(room)) {
+            namespace.removeFromRoom(room, this);
+        }
+        return this;
+    }
+
+    /** The rooms this socket is in, including its own id room. A snapshot. */
+    public Set<String> rooms() {
+        Set<String> result = new LinkedHashSet<>();
+        result.add(id);
+        result.addAll(rooms);
+        return Collections.unmodifiableSet(result);
+    }
+
+    /** True when the socket is in the room (its own id counts). */
+    public boolean inRoom(String room) {
+        return id.equals(room) || rooms.contains(room);
+    }
+
+    /** Disconnects this socket from its namespace: the client gets a DISCONNECT packet and reason "io server disconnect". */
+    public void disconnect() {
+        if (connected()) {
+            connection.send(new Outbound("41" + (namespace.name().equals("/") ? "" : namespace.name() + ","), null));
+            close("server namespace disconnect");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RealtimeSocket[" + id + " on " + namespace.name() + "]";
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private static void checkEventName(String event) {
+        Objects.requireNonNull(event, "event");
+        if (RESERVED.contains(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
+        }
+    }
+
+    void markConnected() {
+        connected.set(true);
+    }
+
+    /** Runs this socket's handlers then the namespace-wide ones for one received event. */
+    void dispatch(String event, List<Object> args, long ackId) {
+        Ack ack = ackId < 0 ? Ack.NONE : new ReplyAck(ackId);
+        if (RealtimeServer.SYNC_EVENT.equals(event)) {
+            ack.send();
+            return;
+        }
+        EventHandler[] own = handlers.get(event);
+        boolean handled = namespace.dispatch(this, event, args, ack, own);
+        if (!handled) {
+            LOG.log(System.Logger.Level.INFO, "no handler for event '" + event + "' from socket " + id + " on namespace "
+                    + namespace.name() + "; ignored" + (ackId >= 0 ? " (the sender's ack will time out)" : ""));
+        }
+    }
+
+    EventHandler[] ownHandlers(String event) {
+        return handlers.get(event);
+    }
+
+    void receiveAck(long ackId, List<Object> args) {
+        PendingAck pending = removeAck(ackId);
+        if (pending == null) {
+            LOG.log(System.Logger.Level.INFO, "socket " + id + " sent ack " + ackId + " that nobody waits for (late or unknown); ignored");
+            return;
+        }
+        pending.timer().cancel(false);
+        pending.future().complete(args);
+    }
+
+    /** Disconnects: leaves all rooms, fails pending acks, runs disconnect listeners. Idempotent. */
+    void close(String reason) {
+        if (!connected.compareAndSet(true, false)) {
+            return;
+        }
+        for (String room : rooms) {
+            namespace.removeFromRoom(room, this);
+        }
+        rooms.clear();
+        namespace.remove(this);
+        connection.socketClosed(this);
+        Map<Long, PendingAck> acks;
+        synchronized (this) {
+            acks = pendingAcks;
+            pendingAcks = null;
+        }
+        if (acks != null) {
+            for (PendingAck p : acks.values()) {
+                p.timer().cancel(false);
+                p.future().completeExceptionally(new IllegalStateException("socket " + id + " disconnected (" + reason
+                        + ") before acknowledging '" + p.event() + "'"));
+            }
+        }
+        List<Consumer<String>> listeners = disconnectListeners;
+        connection.inbox.execute(() -> {
+            for (Consumer<String> listener : listeners) {
+                try {
+                    listener.accept(reason);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "disconnect listener of socket " + id + " threw: " + e, e);
+                }
+            }
+            namespace.fireDisconnect(this, reason);
+        });
+    }
+
+    /** The ack given to handlers when the client asked for one; sends {@code 43<id>[...]} once. */
+    private final class ReplyAck extends AtomicBoolean implements Ack {
+        private final long ackId;
+
+        ReplyAck(long ackId) {
+            this.ackId = ackId;
+        }
+
+        @Override
+        public void send(Object... args) {
+            if (!compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "ack " + ackId + " of socket " + id + " already sent; ignored");
+                return;
+            }
+            if (connected()) {
+                connection.send(Packet.encode(Packet.ACK, namespace.name(), ackId, java.util.Arrays.asList(args)));
+            }
+        }
+    }
+}

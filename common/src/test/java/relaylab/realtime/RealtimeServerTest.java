@@ -1,0 +1,199 @@
+package relaylab.realtime;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import relaylab.realtime.testing.RealtimeFixture;
+import relaylab.realtime.testing.TestClient;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RealtimeServerTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @Test
+    @DisplayName("a client connects, gets an id distinct from nothing, and its event reaches the server handler")
+    void connectAndEvent() {
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", socket -> {
+            socket.emit("welcome", socket.id());
+            socket.on("chat", args -> {
+                seen.add(args.get(0));
+                socket.emit("echo", args.get(0));
+            });
+        }))) {
+            TestClient a = fx.client();
+            assertThat(a.id()).as("the socket id the server gave the client").isNotBlank();
+            assertThat(a.await("welcome", WAIT)).as("welcome carries the socket id").containsExactly(a.id());
+            a.emit("chat", "hi");
+            assertThat(a.await("echo", WAIT)).as("the echo of the chat message").containsExactly("hi");
+            assertThat(seen).as("arguments the server handler saw").containsExactly("hi");
+        }
+    }
+
+    @Test
+    @DisplayName("emitWithAck in both directions completes with the other side's ack arguments")
+    void acks() throws Exception {
+        CompletableFuture<List<Object>> serverSide = new CompletableFuture<>();
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", socket -> {
+            socket.on("add", (args, ack) -> ack.send(((Number) args.get(0)).intValue() + ((Number) args.get(1)).intValue()));
+            socket.on("ask-me", args -> socket.emitWithAck("question", WAIT, "what?").whenComplete((r, e) -> {
+                if (e != null) {
+                    serverSide.completeExceptionally(e);
+                } else {
+                    serverSide.complete(r);
+                }
+            }));
+        }))) {
+            TestClient a = fx.client();
+            assertThat(a.ack("add", 2, 3)).as("ack of add(2, 3)").containsExactly(5);
+            a.client().on("question", (args, ack) -> ack.send("answer to " + args.get(0)));
+            a.emit("ask-me");
+            assertThat(serverSide.get(5, TimeUnit.SECONDS)).as("the client's ack as seen by the server").containsExactly("answer to what?");
+        }
+    }
+
+    @Test
+    @DisplayName("emitWithAck fails with a TimeoutException when nobody acknowledges")
+    void ackTimeout() {
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", socket -> socket.on("ignored", args -> { })))) {
+            TestClient a = fx.client();
+            CompletableFuture<List<Object>> f = a.emitWithAck("ignored", Duration.ofMillis(200));
+            assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TimeoutException.class);
+        }
+    }
+
+    @Test
+    @DisplayName("broadcast reaches everyone but the sender; rooms, to(a).to(b) and except deliver each socket once")
+    void broadcastAndRooms() {
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", socket -> {
+            socket.on("join", args -> socket.join((String) args.get(0)));
+            socket.on("shout", args -> socket.broadcast().emit("shout", args.get(0)));
+        }))) {
+            List<TestClient> c = fx.clients(4);
+            c.get(0).ack(RealtimeServer.SYNC_EVENT);
+            c.get(0).emit("shout", "hello");
+            for (int i = 1; i < 4; i++) {
+                c.get(i).await("shout", WAIT);
+            }
+            c.get(0).emit("join", "red").emit("join", "blue");
+            c.get(1).emit("join", "red");
+            c.get(2).emit("join", "blue");
+            fx.sync();
+            int sent = fx.server().to("red").to("blue").except(c.get(2).id()).emit("news", 1);
+            assertThat(sent).as("sockets in red or blue, minus client 3").isEqualTo(2);
+            c.get(0).await("news", WAIT);
+            c.get(1).await("news", WAIT);
+            fx.server().to(c.get(3).id()).emit("private", "psst");
+            c.get(3).await("private", WAIT);
+            fx.sync();
+            assertThat(c.get(0).received("news")).as("client 1 is in red and blue but gets the news once").hasSize(1);
+            assertThat(c.get(0).received("shout")).as("the sender does not get its own broadcast").isEmpty();
+            c.get(2).assertNotReceived("news");
+            c.get(3).assertNotReceived("news");
+            c.get(2).assertNotReceived("private");
+        }
+    }
+
+    public static final class ChatHandlers {
+        final List<String> log = new CopyOnWriteArrayList<>();
+
+        public record Message(String from, String text) {
+        }
+
+        @OnConnect
+        public void connected(RealtimeSocket socket) {
+            log.add("connect");
+            socket.join("lobby");
+        }
+
+        @OnEvent("say")
+        public void say(RealtimeSocket socket, Message message, int times, Ack ack) {
+            log.add(message.from() + ":" + message.text() + "x" + times);
+            socket.to("lobby").emit("said", message);
+            ack.send("ok");
+        }
+
+        @OnEvent("boom")
+        public void boom() {
+            throw new IllegalStateException("handler failure on purpose");
+        }
+
+        @OnDisconnect
+        public void gone(String reason, RealtimeSocket socket) {
+            log.add("disconnect:" + reason);
+        }
+    }
+
+    @Test
+    @DisplayName("annotated handlers get the socket, typed arguments and the ack; a throwing handler does not break the connection")
+    void annotations() {
+        ChatHandlers handlers = new ChatHandlers();
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.register(handlers))) {
+            TestClient a = fx.client();
+            TestClient b = fx.client();
+            a.emit("boom");
+            assertThat(a.ack("say", Map.of("from", "ann", "text", "hi"), 2)).containsExactly("ok");
+            List<Object> said = b.await("said", WAIT);
+            assertThat(RealtimeJson.convert(said.get(0), ChatHandlers.Message.class)).isEqualTo(new ChatHandlers.Message("ann", "hi"));
+            a.close();
+            b.await("said", WAIT);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!handlers.log.contains("disconnect:client namespace disconnect") && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(handlers.log).contains("connect", "ann:hix2", "disconnect:client namespace disconnect");
+        }
+    }
+
+    static final class BadHandlers {
+        @OnEvent("x")
+        void x(RealtimeSocket socket, Runnable notData) {
+        }
+    }
+
+    @Test
+    @DisplayName("a handler signature that cannot be bound is rejected at registration, naming Class.method and the parameter")
+    void badSignature() {
+        RealtimeServer server = RealtimeServer.create();
+        try {
+            assertThatThrownBy(() -> server.register(new BadHandlers()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("BadHandlers.x")
+                    .hasMessageContaining("notData");
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    @DisplayName("a middleware refusal reaches the client as connect_error, and namespaces are separate")
+    void middlewareAndNamespaces() {
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> {
+            server.of("/admin").use((socket, next) -> {
+                if ("secret".equals(socket.handshake().auth().get("token"))) {
+                    next.ok();
+                } else {
+                    next.fail("not allowed");
+                }
+            }).on("connection", socket -> socket.emit("hello-admin"));
+        })) {
+            TestClient refused = fx.connecting(o -> o.namespace("/admin").auth(Map.of("token", "wrong")));
+            assertThat(refused.awaitConnectError(WAIT)).isEqualTo("not allowed");
+            TestClient admin = fx.client(o -> o.namespace("/admin").auth(Map.of("token", "secret")));
+            admin.await("hello-admin", WAIT);
+            TestClient unknown = fx.connecting(o -> o.namespace("/nope"));
+            assertThat(unknown.awaitConnectError(WAIT)).isEqualTo("Invalid namespace");
+        }
+    }
+}
