@@ -8,6 +8,7 @@
 //DEPS org.junit.jupiter:junit-jupiter:5.14.1
 //DEPS org.junit.platform:junit-platform-launcher:1.14.1
 //DEPS org.assertj:assertj-core:3.27.6
+//DEPS org.seleniumhq.selenium:selenium-java:4.49.0
 //SOURCES ../src/main/java/relaylab/**.java
 //FILES relaylab/realtime/socket.io.js=../src/main/resources/relaylab/realtime/socket.io.js
 

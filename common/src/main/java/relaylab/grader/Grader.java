@@ -41,6 +41,11 @@ public final class Grader {
      * @throws GradeException when the lesson's folder is missing
      */
     public GradeReport grade(LessonFolder lesson, Variant variant) {
+        return grade(lesson, variant, null);
+    }
+
+    /** Like {@link #grade(LessonFolder, Variant)}, running only the tests of {@code onlyTask} when it is not null. */
+    GradeReport grade(LessonFolder lesson, Variant variant, Integer onlyTask) {
         Path folder = lesson.folder(variant);
         if (!Files.isDirectory(folder)) {
             throw new GradeException(workbook.root().relativize(folder) + " is missing; "
@@ -66,11 +71,13 @@ public final class Grader {
                 problems.add(relative(folder) + " declares no @Task");
             }
             List<TestOutcome> outcomes = new TestRunner(timeoutSeconds)
-                    .run(compiled.testClasses(), compiled.loader(), fileNames);
+                    .run(compiled.testClasses(), compiled.loader(), fileNames, onlyTask);
             List<TaskResult> results = new ArrayList<>();
             tasks.forEach((number, task) -> results.add(new TaskResult(number, task.title(), task.hint(),
                     outcomes.stream().filter(o -> o.tasks().contains(number)).toList())));
-            problems.addAll(authoringProblems(lesson, tasks, outcomes));
+            if (onlyTask == null) {
+                problems.addAll(authoringProblems(lesson, tasks, outcomes));
+            }
             return new GradeReport(lesson, variant, meta == null ? null : meta.title(), results, problems, null);
         } catch (CompileFailure e) {
             return new GradeReport(lesson, variant, null, List.of(), List.of(), e.getMessage());

@@ -17,6 +17,7 @@ import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
@@ -38,7 +39,8 @@ final class TestRunner {
         this.timeoutSeconds = timeoutSeconds;
     }
 
-    List<TestOutcome> run(List<Class<?>> testClasses, ClassLoader loader, List<String> sourceFileNames) {
+    /** Runs the tests (only those tagged task:{@code onlyTask} when it is not null) and returns their outcomes. */
+    List<TestOutcome> run(List<Class<?>> testClasses, ClassLoader loader, List<String> sourceFileNames, Integer onlyTask) {
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
                 .configurationParameter("junit.jupiter.execution.timeout.default", timeoutSeconds + " s")
                 .configurationParameter("junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD")
@@ -46,6 +48,9 @@ final class TestRunner {
                 .configurationParameter("junit.platform.output.capture.stderr", "true")
                 .configurationParameter("junit.platform.output.capture.maxBuffer", "65536");
         testClasses.forEach(c -> request.selectors(selectClass(c)));
+        if (onlyTask != null) {
+            request.filters(TagFilter.includeTags("task:" + onlyTask));
+        }
         LauncherDiscoveryRequest discovery = request.build();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
