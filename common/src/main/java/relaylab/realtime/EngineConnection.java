@@ -668,6 +668,10 @@ final class EngineConnection {
         }
     }
 
+    synchronized boolean hasPendingPoll() {
+        return pendingGet != null;
+    }
+
     boolean closed() {
         return closed;
     }

@@ -211,16 +211,16 @@ final class EngineHandler implements HttpHandler {
             @Override
             protected void onError(WebSocketChannel ch, Throwable error) {
                 String message = String.valueOf(error.getMessage());
-                if (error instanceof IOException && message.toLowerCase(java.util.Locale.ROOT).contains("big")) {
+                if (error instanceof IOException && message.contains("max message size")) {
                     LOG.log(System.Logger.Level.WARNING, "connection " + connection.sid + " sent a WebSocket message larger than"
                             + " maxPayload " + max + " bytes; closing it");
                 } else {
                     LOG.log(System.Logger.Level.INFO, "connection " + connection.sid + ": WebSocket error " + error + "; closing it");
                 }
-                IoUtils.safeClose(ch);
                 if (!connection.isProbe(ch)) {
                     connection.close("transport error");
                 }
+                IoUtils.safeClose(ch);
             }
         });
         channel.resumeReceives();
