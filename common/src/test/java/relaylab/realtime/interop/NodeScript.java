@@ -27,6 +27,10 @@ final class NodeScript implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
     private static volatile boolean installed;
+    private static String missingTool;
+    /** The commands to run; -Drelaylab.node=... and -Drelaylab.npm=... choose others. */
+    static final String NODE = System.getProperty("relaylab.node", "node");
+    static final String NPM = System.getProperty("relaylab.npm", "npm");
 
     private final String name;
     private final Process process;
@@ -61,13 +65,20 @@ final class NodeScript implements AutoCloseable {
 
     /** Skips the calling test, with the reason, when node or npm cannot run here; installs the packages once. */
     static void assumeNodeAndPackages() {
-        String missing = missingTool();
+        String missing = missingToolOnce();
         Assumptions.assumeTrue(missing.isEmpty(), missing);
         installOnce();
     }
 
+    private static synchronized String missingToolOnce() {
+        if (missingTool == null) {
+            missingTool = missingTool();
+        }
+        return missingTool;
+    }
+
     private static String missingTool() {
-        for (String tool : List.of("node", "npm")) {
+        for (String tool : List.of(NODE, NPM)) {
             try {
                 Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
                 p.getInputStream().readAllBytes();
@@ -99,7 +110,7 @@ final class NodeScript implements AutoCloseable {
         Path installedLock = dir.resolve("node_modules/.package-lock.json");
         try {
             if (!upToDate(lock, installedLock)) {
-                Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+                Process p = new ProcessBuilder(NPM, "ci", "--no-audit", "--no-fund")
                         .directory(dir.toFile()).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -141,7 +152,7 @@ final class NodeScript implements AutoCloseable {
 
     /** Starts `node <script> <args>` in the node folder. */
     static NodeScript start(String script, String... args) {
-        List<String> command = new ArrayList<>(List.of("node", script));
+        List<String> command = new ArrayList<>(List.of(NODE, script));
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command).directory(folder().toFile()).start();
