@@ -67,7 +67,14 @@ public final class GradeCommand implements Callable<Integer> {
                 commandLine.getErr().println("grade: " + error.getMessage());
                 return 2;
             }
-            throw error;
+            // a fault of the grader itself, not of the learner's code: one line, and the trace only on request
+            commandLine.getErr().println("grade: the grader itself failed: " + error);
+            if (Boolean.getBoolean("relaylab.debug")) {
+                error.printStackTrace(commandLine.getErr());
+            } else {
+                commandLine.getErr().println("  (please report it; run with JAVA_TOOL_OPTIONS=-Drelaylab.debug=true for details)");
+            }
+            return 3;
         });
         return cli.execute(args);
     }

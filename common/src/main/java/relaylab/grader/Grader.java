@@ -53,6 +53,10 @@ public final class Grader {
         }
         List<Path> sources = new ArrayList<>(javaFiles(folder, false));
         List<Path> tests = javaFiles(lesson.exercise(), true);
+        if (sources.isEmpty()) {
+            throw new GradeException(workbook.root().relativize(folder) + " has no .java files to grade"
+                    + (variant == Variant.EXERCISE ? "; restore them with: grade " + lesson.number() + " --reset" : ""));
+        }
         sources.addAll(tests);
         List<String> fileNames = sources.stream().map(p -> p.getFileName().toString()).toList();
         try (LessonCompiler.Compiled compiled = new LessonCompiler(workbook.root()).compile(sources, folder)) {

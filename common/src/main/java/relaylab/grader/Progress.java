@@ -80,8 +80,13 @@ final class Progress {
         String key = String.format("%02d.", lesson.number());
         String hash = hash(lesson.exercise());
         if (!hash.equals(cache.getProperty(key + "hash"))) {
-            GradeReport report = grader.grade(lesson, Variant.EXERCISE);
-            put(cache, report, hash);
+            try {
+                put(cache, grader.grade(lesson, Variant.EXERCISE), hash);
+            } catch (GradeException e) {
+                cache.setProperty(key + "hash", hash);
+                cache.setProperty(key + "state", e.getMessage());
+                cache.setProperty(key + "passed", "0");
+            }
         }
         return new Entry(cache.getProperty(key + "title", lesson.name()), Integer.parseInt(cache.getProperty(key + "passed", "0")),
                 Integer.parseInt(cache.getProperty(key + "total", "0")), cache.getProperty(key + "state", "ok"));

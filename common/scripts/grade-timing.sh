@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Measures how long `./jbang grade 01` takes, as the workbook engine promises: warm (caches filled)
+# under 5 s, and the first ever run (empty home: no JBang, no Maven repository) under 60 s.
+# Prints each run and the median. Usage: common/scripts/grade-timing.sh [--runs N] [--cold]
+#   --cold   each run uses a fresh empty HOME, so JBang and every dependency are downloaded again
+set -euo pipefail
+runs=5
+cold=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) runs="$2"; shift 2 ;;
+        --cold) cold=1; shift ;;
+        *) echo "usage: $0 [--runs N] [--cold]" >&2; exit 2 ;;
+    esac
+done
+cd "$(dirname "$0")/../.."
+times=()
+if [ $cold -eq 0 ]; then
+    ./jbang grade 01 >/dev/null 2>&1 || true   # fill the caches first
+fi
+for i in $(seq 1 "$runs"); do
+    home=$HOME
+    [ $cold -eq 1 ] && home=$(mktemp -d /tmp/relaylab-cold-XXXXXX)
+    start=$(date +%s.%N)
+    env HOME="$home" ./jbang grade 01 >/dev/null 2>&1 || true
+    end=$(date +%s.%N)
+    t=$(echo "$end - $start" | bc)
+    times+=("$t")
+    printf 'run %d: %.2f s\n' "$i" "$t"
+    [ $cold -eq 1 ] && rm -rf "$home"
+done
+median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+printf 'median of %d %s runs of ./jbang grade 01: %.2f s\n' "$runs" "$([ $cold -eq 1 ] && echo cold || echo warm)" "$median"
