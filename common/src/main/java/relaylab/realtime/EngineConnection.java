@@ -62,6 +62,7 @@ final class EngineConnection {
     private boolean pollingDone;
     private volatile boolean closed;
     private boolean awaitingPong;
+    private int pongs;
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> connectTimer;
 
@@ -141,6 +142,7 @@ final class EngineConnection {
                 return;
             }
             awaitingPong = false;
+            pongs++;
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
@@ -666,6 +668,10 @@ final class EngineConnection {
         } catch (RuntimeException e) {
             IoUtils.safeClose(channel);
         }
+    }
+
+    synchronized int pongs() {
+        return pongs;
     }
 
     synchronized boolean hasPendingPoll() {

@@ -122,6 +122,14 @@ public final class RealtimeClient implements AutoCloseable {
         return connected;
     }
 
+    /**
+     * True while connected or trying to (re)connect; false for good after {@link #disconnect()}, a server-side
+     * disconnect, a refusal (connect_error from a middleware or an unknown namespace) or when attempts ran out.
+     */
+    public synchronized boolean active() {
+        return !stopped;
+    }
+
     /** The namespace this client joins. */
     public String namespace() {
         return options.namespace;

@@ -211,6 +211,10 @@ public final class RealtimeServer implements AutoCloseable {
         return namespaces.get(name);
     }
 
+    java.util.Collection<EngineConnection> connections() {
+        return List.copyOf(connections.values());
+    }
+
     EngineConnection connection(String sid) {
         return connections.get(sid);
     }

@@ -31,9 +31,8 @@ final class SerialExecutor extends AtomicBoolean implements Executor, Runnable {
             try {
                 pool.execute(this);
             } catch (RejectedExecutionException e) {
-                set(false);
-                tasks.clear();
-                LOG.log(System.Logger.Level.DEBUG, "task dropped: the executor is shut down");
+                // the pool is shutting down (server stop): finish the work here so that no listener is lost
+                run();
             }
         }
     }

@@ -1,0 +1,151 @@
+package relaylab.realtime;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import relaylab.realtime.testing.RealtimeFixture;
+import relaylab.realtime.testing.TestClient;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RealtimeClientTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private static void dropAllConnections(RealtimeServer server) {
+        for (EngineConnection c : server.connections()) {
+            c.close("transport close");
+        }
+    }
+
+    @Test
+    @DisplayName("the reconnection delay doubles from 1 s to a 5 s cap, randomised by the factor")
+    void backoff() {
+        ClientOptions o = new ClientOptions();
+        assertThat(List.of(o.delayMillis(0, 0.5), o.delayMillis(1, 0.5), o.delayMillis(2, 0.5), o.delayMillis(3, 0.5),
+                o.delayMillis(10, 0.5))).as("delays without jitter (random = 0.5)").containsExactly(1000L, 2000L, 4000L, 5000L, 5000L);
+        assertThat(o.delayMillis(0, 0.0)).as("lowest jitter: -50 %").isEqualTo(500L);
+        assertThat(o.delayMillis(0, 0.999)).as("highest jitter: about +50 %").isBetween(1490L, 1500L);
+        assertThat(o.delayMillis(5, 0.999)).as("never above the cap").isEqualTo(5000L);
+        o.reconnectionDelay(Duration.ofMillis(10)).reconnectionDelayMax(Duration.ofMillis(40)).randomizationFactor(0);
+        assertThat(List.of(o.delayMillis(0, 0.9), o.delayMillis(1, 0.1), o.delayMillis(2, 0.3), o.delayMillis(3, 0.3)))
+                .containsExactly(10L, 20L, 40L, 40L);
+    }
+
+    @Test
+    @DisplayName("after the connection drops the client reconnects with a new id; emits made meanwhile are sent, volatile ones dropped")
+    void reconnectsAndBuffers() {
+        List<Object> got = new CopyOnWriteArrayList<>();
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", socket -> {
+            socket.on("buffered", args -> got.add("buffered"));
+            socket.on("volatile", args -> got.add("volatile"));
+        }))) {
+            TestClient c = fx.client(o -> o.reconnectionDelay(Duration.ofMillis(300)).randomizationFactor(0));
+            String firstId = c.id();
+            c.client().onDisconnect(reason -> {
+                // runs while disconnected, long before the 300 ms reconnection delay is over
+                c.client().emit("buffered");
+                c.client().volatileEmit("volatile");
+            });
+            dropAllConnections(fx.server());
+            assertThat(c.awaitDisconnected(WAIT)).as("reason seen by the client").isEqualTo("transport close");
+            assertThat(c.client().active()).as("still trying to reconnect").isTrue();
+            c.awaitConnects(2, WAIT);
+            assertThat(c.id()).as("a new connection gets a new socket id").isNotEqualTo(firstId);
+            fx.sync();
+            assertThat(got).as("events received by the server after the reconnection").containsExactly("buffered");
+        }
+    }
+
+    @Test
+    @DisplayName("a deliberate client disconnect never reconnects; the server sees client namespace disconnect")
+    void noReconnectAfterClientDisconnect() {
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", s -> s.onDisconnect(reasons::add)))) {
+            TestClient c = fx.client();
+            c.close();
+            assertThat(c.awaitDisconnected(WAIT)).isEqualTo("io client disconnect");
+            assertThat(c.client().active()).as("a client that disconnected on purpose stops for good").isFalse();
+            Await.until("server reason", () -> !reasons.isEmpty());
+            assertThat(reasons).containsExactly("client namespace disconnect");
+            Await.until("server cleaned up", () -> fx.server().connectionCount() == 0 && fx.server().timerCount() == 0);
+        }
+    }
+
+    @Test
+    @DisplayName("a server-side socket.disconnect() gives io server disconnect and the client does not reconnect")
+    void noReconnectAfterServerDisconnect() {
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", s -> {
+            s.join("room");
+            s.onDisconnect(reasons::add);
+            s.on("kick-me", args -> s.disconnect());
+        }))) {
+            TestClient c = fx.client();
+            assertThat(fx.server().of("/").rooms()).containsExactly("room");
+            c.emit("kick-me");
+            assertThat(c.awaitDisconnected(WAIT)).isEqualTo("io server disconnect");
+            assertThat(c.client().active()).isFalse();
+            Await.until("server reason", () -> !reasons.isEmpty());
+            assertThat(reasons).containsExactly("server namespace disconnect");
+            assertThat(fx.server().of("/").rooms()).as("rooms are left on disconnect").isEmpty();
+            Await.until("server cleaned up", () -> fx.server().connectionCount() == 0 && fx.server().timerCount() == 0);
+        }
+    }
+
+    @Test
+    @DisplayName("when no server listens the client reports connect_error and keeps trying until disconnect()")
+    void connectErrorWhenServerDown() {
+        int port;
+        try (RealtimeServer server = RealtimeServer.create().start(0)) {
+            port = server.port();
+        }
+        List<String> errors = new CopyOnWriteArrayList<>();
+        RealtimeClient client = RealtimeClient.connect("http://127.0.0.1:" + port, o -> o.reconnectionDelay(Duration.ofMillis(20))
+                .reconnectionDelayMax(Duration.ofMillis(40)));
+        try {
+            client.onConnectError(errors::add);
+            Await.until("two connect errors", () -> errors.size() >= 2, () -> errors.toString());
+            assertThat(client.active()).as("it keeps trying").isTrue();
+            assertThat(client.connected()).isFalse();
+        } finally {
+            client.disconnect();
+        }
+        assertThat(client.active()).isFalse();
+    }
+
+    @Test
+    @DisplayName("the Java client answers the server's pings, so a quiet connection stays open")
+    void answersPings() {
+        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.pingInterval(Duration.ofMillis(50)).pingTimeout(Duration.ofMillis(200)),
+                server -> { })) {
+            TestClient c = fx.client();
+            String id = c.id();
+            EngineConnection connection = fx.server().connections().iterator().next();
+            Await.until("five pongs", () -> connection.pongs() >= 5, () -> "pongs: " + connection.pongs());
+            assertThat(c.connected()).isTrue();
+            assertThat(c.id()).isEqualTo(id);
+            assertThat(c.disconnectReasons()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("stopping the server disconnects sockets with server shutting down and frees the port")
+    void stopFreesEverything() throws Exception {
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        RealtimeServer server = RealtimeServer.create().start(0);
+        server.on("connection", s -> s.onDisconnect(reasons::add));
+        RealtimeClient client = RealtimeClient.connect(server.url(), o -> o.reconnection(false)).awaitConnected(WAIT);
+        int port = server.port();
+        server.stop();
+        Await.until("disconnect reason", () -> !reasons.isEmpty());
+        assertThat(reasons).containsExactly("server shutting down");
+        assertThat(server.connectionCount()).isZero();
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(s.getLocalPort()).as("the port is free again").isEqualTo(port);
+        }
+        client.disconnect();
+    }
+}
