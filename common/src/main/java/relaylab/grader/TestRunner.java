@@ -179,9 +179,12 @@ final class TestRunner {
 
         /** " (at Events.java:55)" for the first stack frame in one of the lesson's files. */
         private String where(Throwable error) {
-            for (StackTraceElement frame : error.getStackTrace()) {
-                if (frame.getFileName() != null && sourceFileNames.contains(frame.getFileName())) {
-                    return " (at " + frame.getFileName() + ":" + frame.getLineNumber() + ")";
+            for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+                for (StackTraceElement frame : e.getStackTrace()) {
+                    String file = frame.getFileName();
+                    if (file != null && !file.endsWith("Test.java") && sourceFileNames.contains(file)) {
+                        return " (at " + file + ":" + frame.getLineNumber() + ")";
+                    }
                 }
             }
             return "";
