@@ -1,9 +1,12 @@
 package relaylab.grader;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -44,8 +47,37 @@ public final class Workbook {
                 return new Workbook(dir);
             }
         }
+        List<Path> registered = registeredCatalogs();
+        if (registered.size() == 1) {
+            return new Workbook(registered.get(0));
+        }
         throw new GradeException("this folder is not inside the Relay Lab workbook. cd into your copy of it,"
-                + " or set RELAYLAB_HOME to its path.");
+                + " or set RELAYLAB_HOME to its path"
+                + (registered.isEmpty() ? "." : " (JBang knows several: " + registered + ")."));
+    }
+
+    /**
+     * Workbooks registered with {@code jbang catalog add --global}, so that {@code grade@workshop}
+     * works from any folder: the folders of catalogs in ~/.jbang/jbang-catalog.json that hold lessons/.
+     */
+    private static List<Path> registeredCatalogs() {
+        Path user = Path.of(System.getProperty("user.home"), ".jbang", "jbang-catalog.json");
+        if (!Files.isRegularFile(user)) {
+            return List.of();
+        }
+        try {
+            JsonNode catalogs = new ObjectMapper().readTree(user.toFile()).path("catalogs");
+            List<Path> roots = new ArrayList<>();
+            catalogs.forEach(catalog -> {
+                Path ref = Path.of(catalog.path("catalog-ref").asText("")).toAbsolutePath();
+                if (ref.getParent() != null && isRoot(ref.getParent()) && !roots.contains(ref.getParent())) {
+                    roots.add(ref.getParent());
+                }
+            });
+            return roots;
+        } catch (IOException | RuntimeException e) {
+            throw new GradeException("cannot read JBang's catalog list " + user + ": " + e.getMessage());
+        }
     }
 
     private static boolean isRoot(Path dir) {
