@@ -1,0 +1,252 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS io.undertow:undertow-core:2.3.27.Final
+//DEPS org.java-websocket:Java-WebSocket:1.6.0
+//DEPS org.slf4j:slf4j-jdk14:2.0.17
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES UserRegistry.java
+//SOURCES ChatHistory.java
+//FILES index.html
+//FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import relaylab.realtime.EventHandler;
+import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.RealtimeConfig;
+import relaylab.realtime.RealtimeJson;
+import relaylab.realtime.RealtimeServer;
+import relaylab.realtime.RealtimeSocket;
+import relaylab.workbook.Exercise;
+import relaylab.workbook.Lesson;
+import relaylab.workbook.Task;
+
+/**
+ * Lesson 09: the whole chat. A user registers a name, gets the history, sends messages that everyone
+ * receives with an id, the sender's name and the time, sees who is typing and who is online.
+ */
+@Lesson(number = 9, title = "Chat app",
+        summary = "The full chat: register a username, history for newcomers, messages with id/user/text/time,"
+                + " a typing indicator and the list of who is online.")
+public class ChatApp {
+    static final int HISTORY_SIZE = 100;
+    static final int MAX_TEXT = 500;
+
+    /** One chat message, as every client receives it in receiveMessage and in chatHistory. */
+    record ChatMessage(String id, String user, String text, String time) {
+    }
+
+    /** Someone started or stopped typing (the typing event). */
+    record Typing(String user, boolean typing) {
+    }
+
+    /** The acknowledgement of sendMessage: ok, or an error sentence for the user. */
+    record Reply(boolean ok, String error) {
+        static final Reply OK = new Reply(true, null);
+
+        static Reply refused(String error) {
+            return new Reply(false, error);
+        }
+    }
+
+    @Task(number = 6, title = "Show each message safely: \"You\" or the name",
+            hint = "In index.html, renderMessage(msg) builds the <li class=\"message\"> with document.createElement and"
+                    + " sets every part with textContent: innerHTML would run a <script> or <img onerror> someone typed."
+                    + " Write \"You\" when msg.user === me, otherwise msg.user.")
+    static final String PAGE = "index.html";
+
+    final RealtimeServer server;
+    final UserRegistry users = new UserRegistry();
+    final ChatHistory history = new ChatHistory(HISTORY_SIZE);
+    private final AtomicReference<UnsupportedOperationException> unfinished = new AtomicReference<>();
+
+    /** Serves the page (index.html) from the classpath root; tests pass this to the fixture too. */
+    static void configure(RealtimeConfig config) {
+        config.staticFiles("/");
+    }
+
+    /** Installs the chat's handlers on a server; main and the tests both use it. */
+    ChatApp(RealtimeServer server) {
+        this.server = server;
+        server.on("connection", socket -> {
+            socket.on("register", guard((args, ack) -> {
+                UserRegistry.Registration registration = users.register(socket.id(), text(args));
+                ack.send(registration);
+                if (registration.ok()) {
+                    welcome(socket);
+                    sendOnlineUsers();
+                }
+            }));
+            socket.on("sendMessage", guard((args, ack) -> ack.send(sendMessage(socket, text(args)))));
+            socket.on("typing", guard((args, ack) -> typing(socket, args.size() > 0 && Boolean.TRUE.equals(args.get(0)))));
+            socket.onDisconnect(reason -> {
+                try {
+                    leave(socket);
+                } catch (UnsupportedOperationException e) {
+                    unfinished.compareAndSet(null, e);
+                }
+            });
+        });
+    }
+
+    @Task(number = 2, title = "Send the history to a newcomer",
+            hint = "In ChatHistory.add, addLast the message and removeFirst while there are more than capacity."
+                    + " Here, emit \"chatHistory\" with history.messages() to this socket only: socket.emit(...).")
+    void welcome(RealtimeSocket socket) {
+        socket.emit("chatHistory", history.messages());
+    }
+
+    @Task(number = 3, title = "Send every message to everyone with id, user, text and time",
+            hint = "Refuse (Reply.refused) when the socket has no name (users.nameOf), when the text is null or"
+                    + " blank, or longer than MAX_TEXT. Otherwise build a ChatMessage(UUID.randomUUID().toString(),"
+                    + " user, text.strip(), Instant.now().toString()), add it to the history and server.emit"
+                    + " \"receiveMessage\" with it to everyone, the sender included. Return Reply.OK.")
+    Reply sendMessage(RealtimeSocket socket, String text) {
+        String user = users.nameOf(socket.id());
+        if (user == null) {
+            return Reply.refused("Register a username before sending messages.");
+        }
+        if (text == null || text.isBlank()) {
+            return Reply.refused("A message needs some text.");
+        }
+        if (text.length() > MAX_TEXT) {
+            return Reply.refused("A message has at most " + MAX_TEXT + " characters; yours has " + text.length() + ".");
+        }
+        ChatMessage message = new ChatMessage(UUID.randomUUID().toString(), user, text.strip(), Instant.now().toString());
+        history.add(message);
+        server.emit("receiveMessage", message);
+        return Reply.OK;
+    }
+
+    @Task(number = 4, title = "Tell the others who is typing",
+            hint = "Only a registered socket can type. Send new Typing(user, typing) to everyone but the typist:"
+                    + " socket.broadcast().emit(\"typing\", ...). The typist does not need to hear about itself.")
+    void typing(RealtimeSocket socket, boolean typing) {
+        String user = users.nameOf(socket.id());
+        if (user != null) {
+            socket.broadcast().emit("typing", new Typing(user, typing));
+        }
+    }
+
+    @Task(number = 5, title = "Keep the list of who is online",
+            hint = "sendOnlineUsers: server.emit(\"onlineUsers\", users.online()) to everyone. leave (a socket"
+                    + " disconnected): users.unregister(socket.id()); when it had a name, send the new list.")
+    void sendOnlineUsers() {
+        server.emit("onlineUsers", users.online());
+    }
+
+    void leave(RealtimeSocket socket) {
+        if (users.unregister(socket.id()) != null) {
+            sendOnlineUsers();
+        }
+    }
+
+    // ------------------------------------------------------------------ given: plumbing and the demo
+
+    /** The first argument when it is a string, else null (a client may send anything). */
+    private static String text(List<Object> args) {
+        return args.size() > 0 && args.get(0) instanceof String s ? s : null;
+    }
+
+    /** A handler that answers an unfinished TODO in its ack and keeps it for main, instead of a stack trace. */
+    private EventHandler guard(EventHandler handler) {
+        return (args, ack) -> {
+            try {
+                handler.handle(args, ack);
+            } catch (UnsupportedOperationException e) {
+                unfinished.compareAndSet(null, e);
+                ack.send(Reply.refused(e.getMessage()));
+            }
+        };
+    }
+
+    @Command(name = "lesson09", mixinStandardHelpOptions = true,
+            description = "Runs the chat: two bots chat first, then open the page in two browser tabs.")
+    static final class Options {
+        @Option(names = "--port", defaultValue = "3000", description = "port to listen on (0 picks a free one); default ${DEFAULT-VALUE}")
+        int port;
+    }
+
+    public static void main(String[] args) {
+        Options options = new Options();
+        CommandLine cli = new CommandLine(options);
+        try {
+            if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
+                return;
+            }
+        } catch (CommandLine.ParameterException e) {
+            System.err.println(e.getMessage());
+            cli.usage(System.err);
+            System.exit(2);
+        }
+        Exercise.run(ChatApp.class, () -> {
+            if (ChatApp.class.getClassLoader().getResource(PAGE) == null) {
+                throw new IllegalStateException(PAGE + " is not on the classpath; start the lesson with ./jbang lesson09");
+            }
+            RealtimeServer server = RealtimeServer.create(ChatApp::configure);
+            ChatApp app = new ChatApp(server);
+            server.start(options.port);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.stop();
+                System.out.println("Chat server stopped.");
+            }));
+            String url = "http://localhost:" + server.port();
+            System.out.println("Chat server on " + url + " (Ctrl-C stops it). Two bots chat first; linus shows what he receives:");
+            app.bots();
+            System.out.println("Now open " + url + " in two browser tabs, pick a name in each and chat.");
+            new CountDownLatch(1).await();
+        });
+    }
+
+    /** Two bots register, type and chat, so the terminal shows the events and the page starts with a history. */
+    void bots() throws Exception {
+        try (RealtimeClient ada = RealtimeClient.connect(server.url()); RealtimeClient linus = RealtimeClient.connect(server.url())) {
+            CountDownLatch seen = new CountDownLatch(2);
+            linus.onAny((event, args) -> {
+                System.out.println("  linus <- " + event + " " + json(args));
+                if (event.equals("receiveMessage")) {
+                    seen.countDown();
+                }
+            });
+            expectOk(ada.emitWithAck("register", Duration.ofSeconds(5), "ada"));
+            expectOk(linus.emitWithAck("register", Duration.ofSeconds(5), "linus"));
+            ada.emit("typing", true);
+            expectOk(ada.emitWithAck("sendMessage", Duration.ofSeconds(5), "Hello! I am a bot. Open the page and say hi."));
+            expectOk(linus.emitWithAck("sendMessage", Duration.ofSeconds(5), "Hi ada! A <b>tag</b> in a message stays text."));
+            if (!seen.await(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("linus did not receive both messages within 5 s");
+            }
+        }
+    }
+
+    private void expectOk(java.util.concurrent.CompletableFuture<List<Object>> ack) throws Exception {
+        Object reply = ack.get(6, TimeUnit.SECONDS).get(0);
+        UnsupportedOperationException todo = unfinished.get();
+        if (todo != null) {
+            throw todo;
+        }
+        if (!(reply instanceof Map<?, ?> answer) || !Boolean.TRUE.equals(answer.get("ok"))) {
+            throw new IllegalStateException("the server refused a bot: " + json(reply));
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return RealtimeJson.mapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(value);   // cannot happen for what the server sends; show it as Java sees it
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import relaylab.workbook.Task;
+
+/**
+ * Who is online in the chat: one username per socket, unique without regard to case. Kept in memory
+ * by the server; every method is synchronized because handlers of different sockets run at the same time.
+ */
+final class UserRegistry {
+    /** The longest username accepted, in characters. */
+    static final int MAX_LENGTH = 20;
+
+    private final Map<String, String> namesBySocket = new LinkedHashMap<>();
+
+    /**
+     * The answer to a {@code register} event, sent back to the client as its acknowledgement.
+     *
+     * @param ok       true when the username was taken by this socket
+     * @param username the registered name (trimmed) when ok, otherwise null
+     * @param error    a sentence for the user when not ok, otherwise null
+     */
+    record Registration(boolean ok, String username, String error) {
+        static Registration accepted(String username) {
+            return new Registration(true, username, null);
+        }
+
+        static Registration refused(String error) {
+            return new Registration(false, null, error);
+        }
+    }
+
+    @Task(number = 1, title = "Validate and register a username",
+            hint = "Refuse null or blank names, names longer than MAX_LENGTH after strip(), a socket that already"
+                    + " has a name, and a name another socket holds (compare with equalsIgnoreCase). Otherwise"
+                    + " put socketId -> name in namesBySocket and return Registration.accepted(name).")
+    synchronized Registration register(String socketId, String requested) {
+        if (requested == null || requested.isBlank()) {
+            return Registration.refused("Pick a username: it cannot be empty.");
+        }
+        String name = requested.strip();
+        if (name.length() > MAX_LENGTH) {
+            return Registration.refused("A username has at most " + MAX_LENGTH + " characters; yours has "
+                    + name.length() + ".");
+        }
+        String current = namesBySocket.get(socketId);
+        if (current != null) {
+            return Registration.refused("You are already registered as " + current + ".");
+        }
+        for (String taken : namesBySocket.values()) {
+            if (taken.equalsIgnoreCase(name)) {
+                return Registration.refused("The username \"" + taken + "\" is taken; pick another one.");
+            }
+        }
+        namesBySocket.put(socketId, name);
+        return Registration.accepted(name);
+    }
+
+    /** The username of a socket, or null when it has not registered. */
+    synchronized String nameOf(String socketId) {
+        return namesBySocket.get(socketId);
+    }
+
+    /** Forgets a socket's username (it disconnected) and returns it, or null when it had none. */
+    synchronized String unregister(String socketId) {
+        return namesBySocket.remove(socketId);
+    }
+
+    /** The usernames online now, sorted without regard to case. */
+    synchronized List<String> online() {
+        List<String> names = new ArrayList<>(namesBySocket.values());
+        names.sort(String.CASE_INSENSITIVE_ORDER);
+        return names;
+    }
+}
