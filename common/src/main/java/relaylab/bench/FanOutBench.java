@@ -6,6 +6,7 @@
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
 //SOURCES ../realtime/*.java
+//SOURCES RawFanOutServer.java
 
 package relaylab.bench;
 
@@ -65,11 +66,12 @@ public final class FanOutBench {
     static final int[] RISING = {200, 300, 400, 500, 650, 800, 1000, 1250, 1600, 2000, 2500, 3200, 4000};
     static final long BEHIND_P99_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    record Options(int clients, int rate, int seconds, int idle, int maxRate, int runs) {
+    record Options(int clients, int rate, int seconds, int idle, int maxRate, int runs, String server) {
     }
 
     record Step(int rate, long offeredPerSecond, long events, long expected, long delivered, double deliveredPerSecond,
-                long p50, long p99, long max, double serverMicros, double loadgenMicros, long senderLagMax, boolean keptUp) {
+                long p50, long p99, long max, double serverMicros, double serverSysMicros, double loadgenMicros, long senderLagMax,
+                boolean keptUp) {
         long lost() {
             return expected - delivered;
         }
@@ -92,7 +94,7 @@ public final class FanOutBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals(SERVE_FLAG)) {
-            ServerChild.serve();
+            ServerChild.serve(args.length > 1 ? args[1] : "relaylab");
             return;
         }
         Options options;
@@ -126,7 +128,8 @@ public final class FanOutBench {
                   --seconds   length of the fixed-rate step (default 10; each rising step lasts half of it, at least 3 s)
                   --idle      idle connections for the heap-per-connection figure (default 10000; 0 skips it)
                   --max-rate  highest rising rate in events/s (default 4000)
-                  --runs      how many runs; with more than one the medians are printed (default 1)""";
+                  --runs      how many runs; with more than one the medians are printed (default 1)
+                  --server    relaylab (default) or raw: a bare one-thread NIO fan-out, the floor to compare with""";
     }
 
     static Options parse(String[] args) {
@@ -136,6 +139,7 @@ public final class FanOutBench {
         int idle = 10_000;
         int maxRate = 4000;
         int runs = 1;
+        String server = "relaylab";
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -143,7 +147,14 @@ public final class FanOutBench {
                 System.exit(0);
             }
             if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a number after it");
+                throw new IllegalArgumentException(flag + " needs a value after it");
+            }
+            if (flag.equals("--server")) {
+                server = args[++i];
+                if (!server.equals("relaylab") && !server.equals("raw")) {
+                    throw new IllegalArgumentException("--server is relaylab or raw, not \"" + server + "\"");
+                }
+                continue;
             }
             int value = number(flag, args[++i]);
             switch (flag) {
@@ -156,7 +167,7 @@ public final class FanOutBench {
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        return new Options(clients, rate, seconds, idle, maxRate, runs);
+        return new Options(clients, rate, seconds, idle, maxRate, runs, server);
     }
 
     private static int number(String flag, String text) {
@@ -207,7 +218,8 @@ public final class FanOutBench {
         System.out.printf(Locale.ROOT, "machine: %d cores, Java %s (%s), open-file limit %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 openFileLimit() == Long.MAX_VALUE ? "unlimited" : String.valueOf(openFileLimit()));
-        System.out.println("server: child JVM " + String.join(" ", ServerChild.JVM_FLAGS)
+        System.out.println("server: " + (o.server().equals("raw") ? "RAW one-thread NIO fan-out (the floor, not relaylab)" : "relaylab RealtimeServer")
+                + " in a child JVM " + String.join(" ", ServerChild.JVM_FLAGS)
                 + "; CPU = its whole process (all threads, GC, JIT) over each step");
     }
 
@@ -216,18 +228,18 @@ public final class FanOutBench {
     static Run runOnce(Options o) throws Exception {
         double idleKb = Double.NaN;
         if (o.idle() > 0) {
-            try (ServerChild server = ServerChild.start(); LoadGen gen = LoadGen.start(server.port())) {
+            try (ServerChild server = ServerChild.start(o.server()); LoadGen gen = LoadGen.start(server.port())) {
                 idleKb = idleHeap(o, server, gen);
             }
         }
-        try (ServerChild server = ServerChild.start(); LoadGen gen = LoadGen.start(server.port())) {
+        try (ServerChild server = ServerChild.start(o.server()); LoadGen gen = LoadGen.start(server.port())) {
             gen.openSender();
             gen.open(o.clients());
             gen.awaitReady(o.clients() + 1, Duration.ofSeconds(60));
             server.awaitSockets(o.clients() + 1, Duration.ofSeconds(30));
             System.out.printf(Locale.ROOT, "fan-out: %d receivers and 1 sender connected%n", o.clients());
-            System.out.printf(Locale.ROOT, "%8s %11s %12s %9s %9s %9s %6s %14s %15s %11s%n", "events/s", "offered/s", "delivered/s",
-                    "p50", "p99", "max", "lost", "server us/dlv", "loadgen us/dlv", "send lag");
+            System.out.printf(Locale.ROOT, "%8s %11s %12s %9s %9s %9s %6s %14s %11s %15s %11s%n", "events/s", "offered/s", "delivered/s",
+                    "p50", "p99", "max", "lost", "server us/dlv", "(of it sys)", "loadgen us/dlv", "send lag");
             Step warm = step(gen, server, o.rate(), Math.min(5, o.seconds()), o.clients());
             printStep(warm, "warm-up");
             Step fixed = step(gen, server, o.rate(), o.seconds(), o.clients());
@@ -281,24 +293,27 @@ public final class FanOutBench {
         long events = (long) rate * seconds;
         long expected = events * clients;
         long cpuBefore = server.cpuNanos();
+        long sysBefore = server.systemCpuNanos();
         LoadGen.StepStats stats = gen.runStep(rate, events, expected, Duration.ofSeconds(seconds + Math.max(10, seconds)));
         long cpuAfter = server.cpuNanos();
+        long sysAfter = server.systemCpuNanos();
         long delivered = stats.delivered();
         double elapsed = Math.max(1, stats.lastDelivery() - stats.start()) / 1e9;
         double perSecond = delivered / elapsed;
         long offered = (long) rate * clients;
         double serverMicros = delivered == 0 ? Double.NaN : (cpuAfter - cpuBefore) / 1000.0 / delivered;
+        double serverSysMicros = delivered == 0 || sysBefore < 0 ? Double.NaN : (sysAfter - sysBefore) / 1000.0 / delivered;
         double genMicros = delivered == 0 ? Double.NaN : stats.loadgenCpu() / 1000.0 / delivered;
         long p99 = stats.histogram().percentile(99);
         boolean keptUp = delivered == expected && perSecond >= 0.95 * offered && p99 < BEHIND_P99_NANOS;
         return new Step(rate, offered, events, expected, delivered, perSecond, stats.histogram().percentile(50), p99,
-                stats.histogram().max(), serverMicros, genMicros, stats.senderLag().max(), keptUp);
+                stats.histogram().max(), serverMicros, serverSysMicros, genMicros, stats.senderLag().max(), keptUp);
     }
 
     static void printStep(Step s, String note) {
-        System.out.printf(Locale.ROOT, "%8d %11s %12s %9s %9s %9s %6d %14.2f %15.2f %11s  %s%n", s.rate(),
+        System.out.printf(Locale.ROOT, "%8d %11s %12s %9s %9s %9s %6d %14.2f %11.2f %15.2f %11s  %s%n", s.rate(),
                 String.format(Locale.ROOT, "%,d", s.offeredPerSecond()), String.format(Locale.ROOT, "%,.0f", s.deliveredPerSecond()),
-                millis(s.p50()), millis(s.p99()), millis(s.max()), s.lost(), s.serverMicros(), s.loadgenMicros(),
+                millis(s.p50()), millis(s.p99()), millis(s.max()), s.lost(), s.serverMicros(), s.serverSysMicros(), s.loadgenMicros(),
                 millis(s.senderLagMax()), note);
     }
 
@@ -375,14 +390,19 @@ public final class FanOutBench {
             this.port = Integer.parseInt(expect("port ", Duration.ofSeconds(30)));
         }
 
-        static ServerChild start() throws IOException, InterruptedException {
+        static ServerChild start(String kind) throws IOException, InterruptedException {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(JVM_FLAGS);
+            String extra = System.getenv("RELAYLAB_BENCH_SERVER_OPTS"); // e.g. -XX:StartFlightRecording=filename=server.jfr
+            if (extra != null && !extra.isBlank()) {
+                command.addAll(List.of(extra.trim().split("\\s+")));
+            }
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add(FanOutBench.class.getName());
             command.add(SERVE_FLAG);
+            command.add(kind);
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             return new ServerChild(p);
         }
@@ -395,6 +415,20 @@ public final class FanOutBench {
         long cpuNanos() {
             return process.info().totalCpuDuration().map(Duration::toNanos)
                     .orElseThrow(() -> new IllegalStateException("this system does not report a process's CPU time"));
+        }
+
+        /**
+         * The system (kernel) part of {@link #cpuNanos()}, from /proc/PID/stat; -1 where there is no /proc.
+         * Kernel time is mostly the socket writes, which on loopback include delivering to the receiver.
+         */
+        long systemCpuNanos() {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[12]) * 10_000_000L; // stime, field 15, in clock ticks of 10 ms
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
 
         long usedHeapAfterGc() throws IOException, InterruptedException {
@@ -452,11 +486,15 @@ public final class FanOutBench {
         }
 
         /** The child's main: a RealtimeServer that re-broadcasts "chat" to everyone but the sender. */
-        static void serve() throws IOException {
+        static void serve(String kind) throws IOException {
             Logger root = Logger.getLogger("");
             root.setLevel(Level.WARNING);
             for (java.util.logging.Handler h : root.getHandlers()) {
                 h.setLevel(Level.WARNING);
+            }
+            if (kind.equals("raw")) {
+                serveRaw();
+                return;
             }
             RealtimeServer server = RealtimeServer.create(cfg -> { }).start(0);
             server.on("connection", socket -> socket.on("chat", (args, ack) -> socket.broadcast().emit("chat", args.get(0))));
@@ -484,6 +522,33 @@ public final class FanOutBench {
                 }
             } finally {
                 server.stop();
+            }
+        }
+
+        private static void serveRaw() throws IOException {
+            RawFanOutServer raw = new RawFanOutServer();
+            Thread thread = new Thread(raw, "raw-fan-out");
+            thread.start();
+            System.out.println("port " + raw.port());
+            System.out.flush();
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null && !line.trim().equals("quit")) {
+                    switch (line.trim()) {
+                        case "heap" -> {
+                            for (int i = 0; i < 4; i++) {
+                                System.gc();
+                            }
+                            System.out.println("heap " + memory.getHeapMemoryUsage().getUsed());
+                        }
+                        case "sockets" -> System.out.println("sockets " + raw.sockets());
+                        default -> System.out.println("unknown command " + line);
+                    }
+                    System.out.flush();
+                }
+            } finally {
+                raw.stop();
             }
         }
     }
