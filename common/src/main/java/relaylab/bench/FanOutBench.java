@@ -71,7 +71,7 @@ public final class FanOutBench {
 
     record Step(int rate, long offeredPerSecond, long events, long expected, long delivered, double deliveredPerSecond,
                 long p50, long p99, long max, double serverMicros, double serverSysMicros, double loadgenMicros, long senderLagMax,
-                boolean keptUp) {
+                String load, boolean keptUp) {
         long lost() {
             return expected - delivered;
         }
@@ -238,8 +238,8 @@ public final class FanOutBench {
             gen.awaitReady(o.clients() + 1, Duration.ofSeconds(60));
             server.awaitSockets(o.clients() + 1, Duration.ofSeconds(30));
             System.out.printf(Locale.ROOT, "fan-out: %d receivers and 1 sender connected%n", o.clients());
-            System.out.printf(Locale.ROOT, "%8s %11s %12s %9s %9s %9s %6s %14s %11s %15s %11s%n", "events/s", "offered/s", "delivered/s",
-                    "p50", "p99", "max", "lost", "server us/dlv", "(of it sys)", "loadgen us/dlv", "send lag");
+            System.out.printf(Locale.ROOT, "%8s %11s %12s %9s %9s %9s %6s %14s %11s %15s %11s %6s%n", "events/s", "offered/s", "delivered/s",
+                    "p50", "p99", "max", "lost", "server us/dlv", "(of it sys)", "loadgen us/dlv", "send lag", "load");
             Step warm = step(gen, server, o.rate(), Math.min(5, o.seconds()), o.clients());
             printStep(warm, "warm-up");
             Step fixed = step(gen, server, o.rate(), o.seconds(), o.clients());
@@ -307,14 +307,23 @@ public final class FanOutBench {
         long p99 = stats.histogram().percentile(99);
         boolean keptUp = delivered == expected && perSecond >= 0.95 * offered && p99 < BEHIND_P99_NANOS;
         return new Step(rate, offered, events, expected, delivered, perSecond, stats.histogram().percentile(50), p99,
-                stats.histogram().max(), serverMicros, serverSysMicros, genMicros, stats.senderLag().max(), keptUp);
+                stats.histogram().max(), serverMicros, serverSysMicros, genMicros, stats.senderLag().max(), loadAverage(), keptUp);
+    }
+
+    /** The 1-minute load average: on a shared machine, other work shows up in the latency figures. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     static void printStep(Step s, String note) {
-        System.out.printf(Locale.ROOT, "%8d %11s %12s %9s %9s %9s %6d %14.2f %11.2f %15.2f %11s  %s%n", s.rate(),
+        System.out.printf(Locale.ROOT, "%8d %11s %12s %9s %9s %9s %6d %14.2f %11.2f %15.2f %11s %6s  %s%n", s.rate(),
                 String.format(Locale.ROOT, "%,d", s.offeredPerSecond()), String.format(Locale.ROOT, "%,.0f", s.deliveredPerSecond()),
                 millis(s.p50()), millis(s.p99()), millis(s.max()), s.lost(), s.serverMicros(), s.serverSysMicros(), s.loadgenMicros(),
-                millis(s.senderLagMax()), note);
+                millis(s.senderLagMax()), s.load(), note);
     }
 
     static String millis(long nanos) {
