@@ -1,0 +1,288 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS io.undertow:undertow-core:2.3.27.Final
+//DEPS org.java-websocket:Java-WebSocket:1.6.0
+//DEPS org.slf4j:slf4j-jdk14:2.0.17
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//FILES index.html
+//FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import relaylab.realtime.EventHandler;
+import relaylab.realtime.Namespace;
+import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.RealtimeConfig;
+import relaylab.realtime.RealtimeJson;
+import relaylab.realtime.RealtimeServer;
+import relaylab.realtime.RealtimeSocket;
+import relaylab.workbook.Exercise;
+import relaylab.workbook.Lesson;
+import relaylab.workbook.Task;
+
+/**
+ * Lesson 08: rooms and namespaces. Every socket sits in one chat room at a time and hears only that
+ * room; a whisper goes to one socket; an admin on the /admin namespace announces to every room but the
+ * quiet one. When a socket leaves, everything that remembered it forgets it.
+ */
+@Lesson(number = 8, title = "Rooms",
+        summary = "Rooms and namespaces: join and leave, talk to one room, whisper to one socket,"
+                + " announce from /admin to all but one room, clean up on disconnect.")
+public class Rooms {
+    static final List<String> ROOMS = List.of("lobby", "games", "library");
+    /** The room that announcements skip. */
+    static final String QUIET_ROOM = "library";
+    static final int MAX_NAME = 20;
+
+    /** Who joined or left a room, with the members now in it (events joined, left, and room for the mover). */
+    record Presence(String room, String name, List<String> members) {
+    }
+
+    /** A message said in a room. */
+    record Message(String room, String from, String text) {
+    }
+
+    /** A private message from one user to another. */
+    record Whisper(String from, String to, String text) {
+    }
+
+    /** The acknowledgement of join, say, whisper and announce: ok (with how many sockets an announcement reached) or an error. */
+    record Reply(boolean ok, String error, Integer reached) {
+        static final Reply OK = new Reply(true, null, null);
+
+        static Reply refused(String error) {
+            return new Reply(false, error, null);
+        }
+    }
+
+    final Namespace chat;
+    final Namespace admin;
+    /** Who is online: name to socket id. Filled when a socket connects (see the middleware). */
+    final Map<String, String> users = new ConcurrentHashMap<>();
+    private final AtomicReference<UnsupportedOperationException> unfinished = new AtomicReference<>();
+
+    /** Serves the page (index.html) from the classpath root; tests pass this to the fixture too. */
+    static void configure(RealtimeConfig config) {
+        config.staticFiles("/");
+    }
+
+    /** Installs the handlers of both namespaces on a server; main and the tests both use it. */
+    Rooms(RealtimeServer server) {
+        chat = server.of("/");
+        admin = server.of("/admin");
+        chat.use((socket, next) -> {
+            String name = socket.handshake().auth().get("name") instanceof String s ? s.strip() : "";
+            if (name.isEmpty() || name.length() > MAX_NAME) {
+                next.fail("Pick a name of 1 to " + MAX_NAME + " characters.");
+            } else if (users.putIfAbsent(name, socket.id()) != null) {
+                next.fail("The name \"" + name + "\" is taken; pick another one.");
+            } else {
+                socket.data().put("name", name);
+                next.ok();
+            }
+        });
+        chat.on("connection", socket -> {
+            guarded(() -> switchRoom(socket, ROOMS.get(0)));
+            socket.on("join", guard((args, ack) -> {
+                String room = text(args);
+                if (!ROOMS.contains(room)) {
+                    ack.send(Reply.refused("There is no room \"" + room + "\"; the rooms are " + String.join(", ", ROOMS) + "."));
+                } else {
+                    if (!socket.inRoom(room)) {
+                        switchRoom(socket, room);
+                    }
+                    ack.send(Reply.OK);
+                }
+            }));
+            socket.on("say", guard((args, ack) -> {
+                String text = text(args);
+                if (text == null || text.isBlank()) {
+                    ack.send(Reply.refused("Say something: the message is empty."));
+                } else {
+                    say(socket, text.strip());
+                    ack.send(Reply.OK);
+                }
+            }));
+            socket.on("whisper", guard((args, ack) -> {
+                Whisper w = args.size() > 0 && args.get(0) instanceof Map ? RealtimeJson.convert(args.get(0), Whisper.class) : null;
+                ack.send(w == null || w.to() == null || w.text() == null || w.text().isBlank()
+                        ? Reply.refused("A whisper needs {to, text}.") : whisper(socket, w.to().strip(), w.text().strip()));
+            }));
+            socket.onDisconnect(reason -> guarded(() -> leave(socket)));
+        });
+        admin.on("connection", socket -> socket.on("announce", guard((args, ack) -> {
+            String text = text(args);
+            ack.send(text == null || text.isBlank() ? Reply.refused("An announcement needs some text.")
+                    : new Reply(true, null, announce(text.strip())));
+        })));
+    }
+
+    @Task(number = 1, title = "Move a socket from room to room",
+            hint = "Remember the new room in socket.data() under \"room\" (put returns the old one). Leave the old"
+                    + " room and tell it \"left\"; join the new room and tell it \"joined\" (socket.to(room) reaches the"
+                    + " others); tell the mover \"room\" with socket.emit. Each carries new Presence(room, name, members(room)).")
+    void switchRoom(RealtimeSocket socket, String room) {
+        // TODO 1: remember the room in socket.data(); leave the old room and tell it "left", join the new one
+        // TODO 1: and tell it "joined", then tell the mover "room", each with a Presence (task 1)
+        throw new UnsupportedOperationException("TODO 1: move the socket to the room");
+    }
+
+    @Task(number = 2, title = "Talk to your room only",
+            hint = "Send new Message(room, name, text) to every socket in the sender's room, the sender included:"
+                    + " chat.to(room).emit(...). socket.to(room) would skip the sender; chat.emit would reach every room.")
+    void say(RealtimeSocket socket, String text) {
+        // TODO 2: send a Message to everyone in the sender's room, the sender too, and to nobody else (task 2)
+        throw new UnsupportedOperationException("TODO 2: say it to the room");
+    }
+
+    @Task(number = 3, title = "Whisper to one socket",
+            hint = "Find the socket id of the name in users; none means Reply.refused(a sentence naming who). Every"
+                    + " socket is in a room named by its id, so chat.to(id).emit(\"whisper\", new Whisper(...)) reaches"
+                    + " exactly that one socket.")
+    Reply whisper(RealtimeSocket socket, String to, String text) {
+        // TODO 3: find the socket of the name `to` (or refuse), send it alone a Whisper, answer Reply.OK (task 3)
+        throw new UnsupportedOperationException("TODO 3: whisper to one socket");
+    }
+
+    @Task(number = 4, title = "Announce from /admin to every room but the quiet one",
+            hint = "This runs on the /admin namespace, but the listeners are on \"/\": emit through the chat"
+                    + " namespace, to everyone except the QUIET_ROOM: chat.except(QUIET_ROOM).emit(\"announcement\","
+                    + " text). emit returns how many sockets it reached: return that.")
+    int announce(String text) {
+        // TODO 4: send "announcement" to every chat socket except those in the QUIET_ROOM; return how many (task 4)
+        throw new UnsupportedOperationException("TODO 4: announce to the chat");
+    }
+
+    @Task(number = 5, title = "Clean up when a socket disconnects",
+            hint = "The core already took the socket out of its rooms; what this lesson remembers is yours to"
+                    + " forget: users.remove(name, socket.id()). Then tell the socket's last room \"left\" with"
+                    + " new Presence(room, name, members(room)).")
+    void leave(RealtimeSocket socket) {
+        // TODO 5: forget the socket's name in users, then tell its last room "left" with a Presence (task 5)
+        throw new UnsupportedOperationException("TODO 5: clean up after the socket");
+    }
+
+    // ------------------------------------------------------------------ given: helpers, plumbing and the demo
+
+    static String name(RealtimeSocket socket) {
+        return (String) socket.data().get("name");
+    }
+
+    /** The names of the sockets in a room now, sorted. */
+    List<String> members(String room) {
+        return chat.to(room).sockets().stream().map(Rooms::name).sorted().toList();
+    }
+
+    private static String text(List<Object> args) {
+        return args.size() > 0 && args.get(0) instanceof String s ? s : null;
+    }
+
+    /** A handler that answers an unfinished TODO in its ack and keeps it for main, instead of a stack trace. */
+    private EventHandler guard(EventHandler handler) {
+        return (args, ack) -> {
+            try {
+                handler.handle(args, ack);
+            } catch (UnsupportedOperationException e) {
+                unfinished.compareAndSet(null, e);
+                ack.send(Reply.refused(e.getMessage()));
+            }
+        };
+    }
+
+    private void guarded(Runnable step) {
+        try {
+            step.run();
+        } catch (UnsupportedOperationException e) {
+            unfinished.compareAndSet(null, e);
+        }
+    }
+
+    @Command(name = "lesson08", mixinStandardHelpOptions = true,
+            description = "Runs the rooms chat: three bots and an admin show rooms at work, then open the page.")
+    static final class Options {
+        @Option(names = "--port", defaultValue = "3000", description = "port to listen on (0 picks a free one); default ${DEFAULT-VALUE}")
+        int port;
+    }
+
+    public static void main(String[] args) {
+        Options options = new Options();
+        CommandLine cli = new CommandLine(options);
+        try {
+            if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
+                return;
+            }
+        } catch (CommandLine.ParameterException e) {
+            System.err.println(e.getMessage());
+            cli.usage(System.err);
+            System.exit(2);
+        }
+        Exercise.run(Rooms.class, () -> {
+            if (Rooms.class.getClassLoader().getResource("index.html") == null) {
+                throw new IllegalStateException("index.html is not on the classpath; start the lesson with ./jbang lesson08");
+            }
+            RealtimeServer server = RealtimeServer.create(Rooms::configure);
+            Rooms app = new Rooms(server);
+            server.start(options.port);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.stop();
+                System.out.println("Rooms server stopped.");
+            }));
+            String url = "http://localhost:" + server.port();
+            System.out.println("Rooms chat on " + url + " (Ctrl-C stops it). Bots ada, linus and grace show what they receive:");
+            app.bots(server.url());
+            System.out.println("Now open " + url + " in two browser tabs, pick a name in each, switch rooms and whisper.");
+            new CountDownLatch(1).await();
+        });
+    }
+
+    /** Three bots in different rooms and an admin: each bot prints what it receives, so isolation shows. */
+    void bots(String url) throws Exception {
+        try (RealtimeClient ada = bot(url, "ada"); RealtimeClient linus = bot(url, "linus"); RealtimeClient grace = bot(url, "grace");
+             RealtimeClient boss = RealtimeClient.connect(url, o -> o.namespace("/admin"))) {
+            expectOk(linus.emitWithAck("join", Duration.ofSeconds(5), "library"));
+            expectOk(grace.emitWithAck("join", Duration.ofSeconds(5), "games"));
+            expectOk(ada.emitWithAck("say", Duration.ofSeconds(5), "Hello, lobby! Anyone here?"));
+            expectOk(ada.emitWithAck("whisper", Duration.ofSeconds(5), Map.of("to", "grace", "text", "psst, come back to the lobby")));
+            Object reached = expectOk(boss.emitWithAck("announce", Duration.ofSeconds(5), "The chat closes at midnight.")).get("reached");
+            System.out.println("  (the announcement reached " + reached + " sockets: not linus, he is in the " + QUIET_ROOM + ")");
+        }
+    }
+
+    private static RealtimeClient bot(String url, String name) {
+        RealtimeClient client = RealtimeClient.connect(url, Map.of("name", name));
+        client.onAny((event, args) -> System.out.println("  " + name + " <- " + event + " " + json(args.get(0))));
+        return client.awaitConnected(Duration.ofSeconds(5));
+    }
+
+    private Map<?, ?> expectOk(CompletableFuture<List<Object>> ack) throws Exception {
+        Object reply = ack.get(6, TimeUnit.SECONDS).get(0);
+        UnsupportedOperationException todo = unfinished.get();
+        if (todo != null) {
+            throw todo;
+        }
+        if (!(reply instanceof Map<?, ?> answer) || !Boolean.TRUE.equals(answer.get("ok"))) {
+            throw new IllegalStateException("the server refused a bot: " + json(reply));
+        }
+        return answer;
+    }
+
+    private static String json(Object value) {
+        try {
+            return RealtimeJson.mapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(value);   // cannot happen for what the server sends; show it as Java sees it
+        }
+    }
+}
