@@ -46,12 +46,76 @@ public final class Broadcast {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
         }
         Outbound packet = Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args));
-        int[] count = new int[1];
-        forEachTarget(socket -> {
-            socket.connection.send(packet);
-            count[0]++;
-        });
-        return count[0];
+        Fanout fanout = new Fanout(packet, namespace.sockets.size());
+        forEachTarget(fanout);
+        fanout.flush();
+        return fanout.count;
+    }
+
+    /**
+     * Delivers one encoded packet to many connections: polling targets get it queued at once; WebSocket
+     * targets are grouped by I/O thread and each I/O thread writes to its own connections in one task,
+     * so a broadcast costs one task hand-off per I/O thread instead of one per recipient.
+     */
+    private static final class Fanout implements java.util.function.Consumer<RealtimeSocket> {
+        private final Outbound packet;
+        private final int expected;
+        private final org.xnio.XnioIoThread[] threads = new org.xnio.XnioIoThread[4];
+        @SuppressWarnings("unchecked")
+        private final ArrayList<EngineConnection>[] lists = new ArrayList[4];
+        private int groups;
+        int count;
+
+        Fanout(Outbound packet, int expected) {
+            this.packet = packet;
+            this.expected = expected;
+        }
+
+        @Override
+        public void accept(RealtimeSocket socket) {
+            count++;
+            EngineConnection connection = socket.connection;
+            io.undertow.websockets.core.WebSocketChannel channel = connection.webSocket();
+            if (channel == null) {
+                connection.send(packet);
+                return;
+            }
+            org.xnio.XnioIoThread io = channel.getIoThread();
+            int i = 0;
+            while (i < groups && threads[i] != io) {
+                i++;
+            }
+            if (i == groups) {
+                if (groups == threads.length) {
+                    connection.send(packet);
+                    return;
+                }
+                threads[i] = io;
+                lists[i] = new ArrayList<>(Math.max(16, expected / 2 + 1));
+                groups++;
+            }
+            lists[i].add(connection);
+        }
+
+        void flush() {
+            for (int i = 0; i < groups; i++) {
+                List<EngineConnection> targets = lists[i];
+                Runnable write = () -> {
+                    for (EngineConnection connection : targets) {
+                        connection.writeWs(connection.webSocket(), packet);
+                    }
+                };
+                if (Thread.currentThread() == threads[i]) {
+                    write.run();
+                } else {
+                    try {
+                        threads[i].execute(write);
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // the server is stopping; nothing to deliver to
+                    }
+                }
+            }
+        }
     }
 
     /** A snapshot of the sockets this broadcast would reach now. */

@@ -7,6 +7,7 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import org.xnio.IoUtils;
+import org.xnio.XnioIoThread;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +57,9 @@ final class EngineConnection {
 
     // all fields below are guarded by "this" (reads of ws may skip the lock)
     private volatile WebSocketChannel ws;
+    // while a connection handler runs, outgoing packets wait here so that CONNECT goes out first
+    private volatile boolean holding;
+    private List<Outbound> held;
     private WebSocketChannel probe;
     private ArrayDeque<Outbound> queue;
     private HttpServerExchange pendingGet;
@@ -152,17 +157,25 @@ final class EngineConnection {
 
     // ------------------------------------------------------------------ sending
 
-    /** Sends one encoded packet over the current transport (or queues it for the next poll). */
+    /**
+     * Sends one encoded packet over the current transport (or queues it for the next poll). WebSocket
+     * writes always happen on the channel's I/O thread, so a connection's packets keep their order and
+     * a packet's attachments stay together without a lock.
+     */
     void send(Outbound packet) {
         WebSocketChannel channel = ws;
-        if (channel != null) {
-            writeWs(channel, packet);
+        if (channel != null && !holding) {
+            sendWs(channel, packet);
             return;
         }
         HttpServerExchange exchange = null;
         List<Outbound> batch = null;
         synchronized (this) {
             if (closed) {
+                return;
+            }
+            if (held != null) {
+                held.add(packet);
                 return;
             }
             channel = ws;
@@ -176,20 +189,76 @@ final class EngineConnection {
             }
         }
         if (channel != null) {
-            writeWs(channel, packet);
+            sendWs(channel, packet);
         } else if (exchange != null) {
             respondPoll(exchange, batch);
         }
     }
 
-    private void writeWs(WebSocketChannel channel, Outbound packet) {
-        // one lock per channel keeps a packet and its attachments together; there is no global lock
-        synchronized (channel) {
-            WebSockets.sendText(packet.textBuffer(), channel, SEND_CALLBACK, this);
-            if (packet.attachments != null) {
-                for (byte[] attachment : packet.attachments) {
-                    WebSockets.sendBinary(ByteBuffer.wrap(attachment), channel, SEND_CALLBACK, this);
+    /** The WebSocket this connection writes to directly, or null while on polling or holding packets back. */
+    WebSocketChannel webSocket() {
+        return holding ? null : ws;
+    }
+
+    /** Starts holding outgoing packets back (while a connection handler runs). */
+    private synchronized void hold() {
+        held = new ArrayList<>(4);
+        holding = true;
+    }
+
+    /** Sends {@code first} then the packets held back, then goes back to sending directly. */
+    private void release(Outbound first) {
+        HttpServerExchange exchange = null;
+        List<Outbound> batch = null;
+        synchronized (this) {
+            List<Outbound> packets = held;
+            held = null;
+            if (!closed) {
+                WebSocketChannel channel = ws;
+                if (channel != null) {
+                    sendWs(channel, first);
+                    for (Outbound p : packets) {
+                        sendWs(channel, p);
+                    }
+                } else {
+                    queue().add(first);
+                    queue.addAll(packets);
+                    if (pendingGet != null) {
+                        exchange = pendingGet;
+                        pendingGet = null;
+                        batch = drain();
+                    }
                 }
+            }
+            holding = false;
+        }
+        if (exchange != null) {
+            respondPoll(exchange, batch);
+        }
+    }
+
+    private void sendWs(WebSocketChannel channel, Outbound packet) {
+        XnioIoThread io = channel.getIoThread();
+        if (Thread.currentThread() == io) {
+            writeWs(channel, packet);
+        } else {
+            try {
+                io.execute(() -> writeWs(channel, packet));
+            } catch (RejectedExecutionException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "connection " + sid + ": send after shutdown dropped");
+            }
+        }
+    }
+
+    /** Writes on the channel's I/O thread (callers make sure of it). */
+    void writeWs(WebSocketChannel channel, Outbound packet) {
+        if (!channel.isOpen()) {
+            return;
+        }
+        WebSockets.sendText(packet.textBuffer(), channel, SEND_CALLBACK, this);
+        if (packet.attachments != null) {
+            for (byte[] attachment : packet.attachments) {
+                WebSockets.sendBinary(ByteBuffer.wrap(attachment), channel, SEND_CALLBACK, this);
             }
         }
     }
@@ -335,10 +404,10 @@ final class EngineConnection {
     private void tooBig(HttpServerExchange exchange, long size) {
         LOG.log(System.Logger.Level.WARNING, "connection " + sid + " from " + address + " sent a message of " + size
                 + " bytes, more than maxPayload " + server.config.maxPayload + "; closing it");
+        close("transport error");
         exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
         exchange.setPersistent(false);
         exchange.endExchange();
-        close("transport error");
     }
 
     /** True when this session is still on polling and may be upgraded by a WebSocket. */
@@ -592,11 +661,17 @@ final class EngineConnection {
                     connectTimer = null;
                 }
             }
-            sockets.put(name, socket);
-            socket.markConnected();
-            namespace.add(socket);
-            send(new Outbound("40" + prefix + "{\"sid\":\"" + socket.id() + "\"}", null));
-            namespace.fireConnect(socket);
+            // like the reference server: the connection handlers have run (rooms joined, listeners set)
+            // before the client learns it is connected, and what they emit follows the CONNECT answer
+            hold();
+            try {
+                sockets.put(name, socket);
+                socket.markConnected();
+                namespace.add(socket);
+                namespace.fireConnect(socket);
+            } finally {
+                release(new Outbound("40" + prefix + "{\"sid\":\"" + socket.id() + "\"}", null));
+            }
         }));
     }
 

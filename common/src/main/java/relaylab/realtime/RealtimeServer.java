@@ -122,8 +122,19 @@ public final class RealtimeServer implements AutoCloseable {
      */
     public synchronized void stop() {
         Undertow server = undertow;
-        for (EngineConnection connection : List.copyOf(connections.values())) {
+        List<EngineConnection> open = List.copyOf(connections.values());
+        java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(open.size());
+        for (EngineConnection connection : open) {
             connection.close("server shutting down");
+            connection.inbox.execute(drained::countDown);
+        }
+        try {
+            // let disconnect listeners run before the worker threads go away
+            if (!drained.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "some handlers were still busy 2 s after stop(); stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (server != null) {
             try {

@@ -148,10 +148,8 @@ class RealtimeServerTest {
             assertThat(RealtimeJson.convert(said.get(0), ChatHandlers.Message.class)).isEqualTo(new ChatHandlers.Message("ann", "hi"));
             a.close();
             b.await("said", WAIT);
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!handlers.log.contains("disconnect:client namespace disconnect") && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            Await.until("the @OnDisconnect method ran", () -> handlers.log.contains("disconnect:client namespace disconnect"),
+                    () -> handlers.log.toString());
             assertThat(handlers.log).contains("connect", "ann:hix2", "disconnect:client namespace disconnect");
         }
     }
