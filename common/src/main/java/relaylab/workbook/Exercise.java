@@ -1,5 +1,15 @@
 package relaylab.workbook;
 
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
 /**
  * Runs a lesson's demo from its {@code main} method. When the demo reaches code the learner has
  * not written yet (an {@code UnsupportedOperationException("TODO N: ...")}), it prints which TODO
@@ -38,7 +48,7 @@ public final class Exercise {
             System.err.println();
             System.err.printf("Lesson %02d (%s) is not finished yet: %s%n", lesson.number(), lesson.title(), e.getMessage());
             System.err.printf("Start with TODO %d: search for \"// TODO %d\" in the lesson's files.%n", todo, todo);
-            Task task = Tasks.declaredOn(java.util.List.of(lessonClass)).get(todo);
+            Task task = Tasks.declaredOn(lessonClasses(lessonClass)).get(todo);
             if (task != null) {
                 System.err.printf("Hint (task %d, %s): %s%n", todo, task.title(), task.hint());
             }
@@ -50,6 +60,42 @@ public final class Exercise {
         } catch (Exception e) {
             fail(lesson, describe(e));
         }
+    }
+
+    /**
+     * The lesson class and the other top-level classes of the lesson (same default package, same
+     * jar or folder), so a task declared in a sibling file also gets its hint.
+     */
+    static List<Class<?>> lessonClasses(Class<?> lessonClass) {
+        List<Class<?>> classes = new ArrayList<>(List.of(lessonClass));
+        if (!lessonClass.getPackageName().isEmpty() || lessonClass.getProtectionDomain().getCodeSource() == null) {
+            return classes;
+        }
+        List<String> names = new ArrayList<>();
+        try {
+            Path location = Path.of(lessonClass.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(location)) {
+                try (Stream<Path> files = Files.list(location)) {
+                    files.map(f -> f.getFileName().toString()).forEach(names::add);
+                }
+            } else {
+                try (JarFile jar = new JarFile(location.toFile())) {
+                    jar.stream().map(JarEntry::getName).filter(n -> !n.contains("/")).forEach(names::add);
+                }
+            }
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            return classes; // the hint is a courtesy: without the sibling classes we still name the TODO
+        }
+        for (String name : names) {
+            if (name.endsWith(".class") && !name.contains("$")) {
+                try {
+                    classes.add(Class.forName(name.substring(0, name.length() - 6), false, lessonClass.getClassLoader()));
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // not loadable here (e.g. a test class without JUnit on the class path): no hint from it
+                }
+            }
+        }
+        return classes;
     }
 
     private static void fail(Lesson lesson, String message) {
