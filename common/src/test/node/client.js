@@ -41,6 +41,7 @@ function connect(command) {
     socket.io.on('reconnect', (attempt) => report({ type: 'reconnect', name, attempt }));
     socket.io.on('open', () => {
         const engine = socket.io.engine;
+        report({ type: 'open', name, transport: engine && engine.transport ? engine.transport.name : null });
         if (engine && typeof engine.on === 'function') {
             engine.on('upgrade', (transport) => report({ type: 'upgrade', name, transport: transport.name }));
         }

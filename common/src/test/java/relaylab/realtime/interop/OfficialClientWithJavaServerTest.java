@@ -189,9 +189,11 @@ class OfficialClientWithJavaServerTest {
     @DisplayName("Default transports: starts with polling, upgrades to WebSocket, keeps working")
     void upgrade() {
         connect("u", "", opts());
-        assertThat(connected("u").path("transport").asText()).as("the official client starts with polling")
-                .isEqualTo("polling");
+        assertThat(client.await("open", WAIT, "name", "u").path("transport").asText())
+                .as("the official client opens the session with polling").isEqualTo("polling");
+        connected("u");
         assertThat(client.await("upgrade", WAIT, "name", "u").path("transport").asText()).isEqualTo("websocket");
+        server.await("connection / ", WAIT);
         assertThat(emitWithAck("u", "echo", "after upgrade").toString()).isEqualTo("[\"after upgrade\"]");
         emit("u", "ask-client", "upgraded?");
         event("u", "question");
