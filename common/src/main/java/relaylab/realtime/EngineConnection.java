@@ -314,7 +314,7 @@ final class EngineConnection {
             }
             if (wasPending) {
                 LOG.log(System.Logger.Level.INFO, "connection " + sid + ": poll request closed by the client; closing the session");
-                close("transport close");
+                inbox.execute(() -> close("transport close"));
             }
         });
     }
@@ -446,7 +446,8 @@ final class EngineConnection {
         if (wasProbe) {
             LOG.log(System.Logger.Level.DEBUG, () -> "upgrade probe of connection " + sid + " closed");
         } else if (channel == ws && !closed) {
-            close("transport close");
+            // after the packets that arrived before the close (e.g. a DISCONNECT) have been handled
+            inbox.execute(() -> close("transport close"));
         }
     }
 
@@ -512,11 +513,16 @@ final class EngineConnection {
             case '3' -> onPong();
             case '4' -> {
                 String payload = text.substring(1);
-                inbox.execute(() -> onSocketIo(payload));
+                if (payload.startsWith("3")) {
+                    // acks skip the per-connection queue: a handler blocked on emitWithAck(...).get() still gets its answer
+                    server.executor().execute(() -> onAckPacket(payload));
+                } else {
+                    inbox.execute(() -> onSocketIo(payload));
+                }
             }
             case '1' -> {
                 LOG.log(System.Logger.Level.DEBUG, () -> "connection " + sid + " sent close");
-                close("transport close");
+                inbox.execute(() -> close("transport close"));
                 return false;
             }
             case '6' -> {
@@ -571,6 +577,17 @@ final class EngineConnection {
             return;
         }
         handle(packet);
+    }
+
+    private void onAckPacket(String text) {
+        if (closed) {
+            return;
+        }
+        try {
+            handle(Packet.decode(text));
+        } catch (Packet.BadPacketException e) {
+            socketIoError(e.getMessage() + " (packet: " + abbreviate(text) + ")");
+        }
     }
 
     private void onAttachment(byte[] data) {

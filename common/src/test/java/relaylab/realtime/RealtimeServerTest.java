@@ -63,6 +63,17 @@ class RealtimeServerTest {
     }
 
     @Test
+    @DisplayName("a handler may block on emitWithAck(...).get() for the same client's answer")
+    void blockingAckInHandler() {
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", socket ->
+                socket.on("ask", (args, ack) -> ack.send(socket.emitWithAck("question", WAIT).get(5, TimeUnit.SECONDS).get(0)))))) {
+            TestClient a = fx.client();
+            a.client().on("question", (args, ack) -> ack.send("forty-two"));
+            assertThat(a.ack("ask")).as("the answer the handler waited for").containsExactly("forty-two");
+        }
+    }
+
+    @Test
     @DisplayName("emitWithAck fails with a TimeoutException when nobody acknowledges")
     void ackTimeout() {
         try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", socket -> socket.on("ignored", args -> { })))) {

@@ -218,7 +218,7 @@ public final class TestClient implements AutoCloseable {
         return this;
     }
 
-    /** Waits for the next disconnection not yet returned by an earlier call... simply: for disconnection number {@code n} (1-based); returns its reason. */
+    /** Waits until this client has been disconnected {@code n} times (1-based) and returns the reason of the n-th time. */
     public String awaitDisconnect(int n, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
