@@ -118,6 +118,35 @@ public final class Broadcast {
         }
     }
 
+    /** Like {@link #emit} but each target may drop it when its connection is not ready (see {@link RealtimeSocket#volatileEmit}). */
+    public int volatileEmit(String event, Object... args) {
+        Objects.requireNonNull(event, "event");
+        if (RealtimeSocket.RESERVED.contains(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
+        }
+        Outbound packet = Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args));
+        int[] count = new int[1];
+        forEachTarget(socket -> {
+            socket.connection.sendVolatile(packet);
+            count[0]++;
+        });
+        return count[0];
+    }
+
+    /** Makes every target socket join {@code room} (e.g. move everyone of room "a" into "b"). */
+    public void socketsJoin(String room) {
+        for (RealtimeSocket socket : sockets()) {
+            socket.join(room);
+        }
+    }
+
+    /** Makes every target socket leave {@code room}. */
+    public void socketsLeave(String room) {
+        for (RealtimeSocket socket : sockets()) {
+            socket.leave(room);
+        }
+    }
+
     /** A snapshot of the sockets this broadcast would reach now. */
     public List<RealtimeSocket> sockets() {
         List<RealtimeSocket> result = new ArrayList<>();

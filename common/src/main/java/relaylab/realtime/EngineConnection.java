@@ -195,6 +195,24 @@ final class EngineConnection {
         }
     }
 
+    /** Sends only if the transport can take it now (WebSocket, or a pending poll with nothing queued); else drops it. */
+    void sendVolatile(Outbound packet) {
+        WebSocketChannel channel = ws;
+        if (channel != null && !holding) {
+            sendWs(channel, packet);
+            return;
+        }
+        boolean writable;
+        synchronized (this) {
+            writable = !closed && held == null && (ws != null || (pendingGet != null && (queue == null || queue.isEmpty())));
+        }
+        if (writable) {
+            send(packet);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, () -> "volatile packet to connection " + sid + " dropped");
+        }
+    }
+
     /** The WebSocket this connection writes to directly, or null while on polling or holding packets back. */
     WebSocketChannel webSocket() {
         return holding ? null : ws;

@@ -36,6 +36,7 @@ public final class RealtimeSocket {
     private volatile ConcurrentMap<String, Object> data;
     private volatile Map<String, EventHandler[]> handlers = Map.of();
     private volatile List<Consumer<String>> disconnectListeners = List.of();
+    private volatile List<java.util.function.BiConsumer<String, List<Object>>> anyListeners = List.of();
     // acks this server is waiting for; guarded by "this"
     private Map<Long, PendingAck> pendingAcks;
     private long nextAckId;
@@ -127,6 +128,20 @@ public final class RealtimeSocket {
         return this;
     }
 
+    /**
+     * Registers a listener that sees every event from this client (name and arguments) before its handlers
+     * run; useful for logging, counting or rate limiting.
+     */
+    public RealtimeSocket onAny(java.util.function.BiConsumer<String, List<Object>> listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+            List<java.util.function.BiConsumer<String, List<Object>>> copy = new java.util.ArrayList<>(anyListeners);
+            copy.add(listener);
+            anyListeners = List.copyOf(copy);
+        }
+        return this;
+    }
+
     /** Registers a listener called once when this socket disconnects, with the reason (e.g. "transport close"). */
     public RealtimeSocket onDisconnect(Consumer<String> listener) {
         Objects.requireNonNull(listener, "listener");
@@ -146,6 +161,18 @@ public final class RealtimeSocket {
             return this;
         }
         connection.send(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)));
+        return this;
+    }
+
+    /**
+     * Sends an event that may be dropped: only if the connection can take it right now (WebSocket open, or a
+     * polling request waiting). For frequent, soon-stale updates such as cursor positions.
+     */
+    public RealtimeSocket volatileEmit(String event, Object... args) {
+        checkEventName(event);
+        if (connected()) {
+            connection.sendVolatile(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)));
+        }
         return this;
     }
 
@@ -259,6 +286,14 @@ public final class RealtimeSocket {
         if (RealtimeServer.SYNC_EVENT.equals(event)) {
             ack.send();
             return;
+        }
+        List<Object> view = Collections.unmodifiableList(args);
+        for (java.util.function.BiConsumer<String, List<Object>> any : anyListeners) {
+            try {
+                any.accept(event, view);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "onAny listener of socket " + id + " threw for event '" + event + "': " + e, e);
+            }
         }
         EventHandler[] own = handlers.get(event);
         boolean handled = namespace.dispatch(this, event, args, ack, own);

@@ -117,6 +117,41 @@ class RealtimeClientTest {
     }
 
     @Test
+    @DisplayName("a server that stops pinging is detected: the client disconnects with ping timeout and reconnects")
+    void clientDetectsSilentServer() {
+        java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+        io.undertow.Undertow fake = io.undertow.Undertow.builder().addHttpListener(0, "127.0.0.1")
+                .setHandler(io.undertow.Handlers.websocket((exchange, channel) -> {
+                    io.undertow.websockets.core.WebSockets.sendText("0{\"sid\":\"fake\",\"upgrades\":[],\"pingInterval\":50,"
+                            + "\"pingTimeout\":50,\"maxPayload\":1000}", channel, null);
+                    channel.getReceiveSetter().set(new io.undertow.websockets.core.AbstractReceiveListener() {
+                        @Override
+                        protected void onFullTextMessage(io.undertow.websockets.core.WebSocketChannel ch,
+                                                         io.undertow.websockets.core.BufferedTextMessage message) {
+                            if (message.getData().equals("40")) {
+                                io.undertow.websockets.core.WebSockets.sendText("40{\"sid\":\"s" + sessions.incrementAndGet() + "\"}", ch, null);
+                            }
+                        }
+                    });
+                    channel.resumeReceives();
+                })).build();
+        fake.start();
+        int port = ((java.net.InetSocketAddress) fake.getListenerInfo().get(0).getAddress()).getPort();
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        RealtimeClient client = RealtimeClient.connect("http://127.0.0.1:" + port, o -> o.reconnectionDelay(Duration.ofMillis(10))
+                .randomizationFactor(0));
+        try {
+            client.onDisconnect(reasons::add);
+            Await.until("a ping timeout and a new session", () -> reasons.contains("ping timeout") && sessions.get() >= 2,
+                    () -> "reasons " + reasons + ", sessions " + sessions);
+            assertThat(client.active()).isTrue();
+        } finally {
+            client.disconnect();
+            fake.stop();
+        }
+    }
+
+    @Test
     @DisplayName("the Java client answers the server's pings, so a quiet connection stays open")
     void answersPings() {
         try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.pingInterval(Duration.ofMillis(50)).pingTimeout(Duration.ofMillis(200)),

@@ -165,6 +165,28 @@ class RealtimeServerTest {
         }
     }
 
+    @Test
+    @DisplayName("onAny sees every event first; volatileEmit, socketsJoin and socketsLeave work on targets")
+    void extras() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", socket -> {
+            socket.onAny((event, args) -> seen.add(event));
+            socket.on("a", args -> socket.volatileEmit("v", 1));
+            socket.join("old");
+        }))) {
+            TestClient c = fx.client();
+            c.emit("a").emit("unhandled");
+            c.await("v", WAIT);
+            fx.sync();
+            assertThat(seen).containsExactly("a", "unhandled");
+            fx.server().to("old").socketsJoin("new");
+            fx.server().to("new").socketsLeave("old");
+            assertThat(fx.server().of("/").rooms()).containsExactly("new");
+            assertThat(fx.server().to("new").volatileEmit("v", 2)).isEqualTo(1);
+            c.await("v", args -> args.get(0).equals(2), WAIT);
+        }
+    }
+
     static final class BadHandlers {
         @OnEvent("x")
         void x(RealtimeSocket socket, Runnable notData) {
@@ -199,10 +221,21 @@ class RealtimeServerTest {
         })) {
             TestClient refused = fx.connecting(o -> o.namespace("/admin").auth(Map.of("token", "wrong")));
             assertThat(refused.awaitConnectError(WAIT)).isEqualTo("not allowed");
+            assertThat(refused.client().active()).as("a refused client does not retry").isFalse();
             TestClient admin = fx.client(o -> o.namespace("/admin").auth(Map.of("token", "secret")));
             admin.await("hello-admin", WAIT);
             TestClient unknown = fx.connecting(o -> o.namespace("/nope"));
             assertThat(unknown.awaitConnectError(WAIT)).isEqualTo("Invalid namespace");
+            List<Object> withData = new CopyOnWriteArrayList<>();
+            fx.server().of("/data").use((socket, next) -> next.fail("banned", Map.of("until", 42)));
+            RealtimeClient raw = RealtimeClient.connect(fx.url(), o -> o.namespace("/data"));
+            try {
+                raw.on("connect_error", args -> withData.addAll(args));
+                Await.until("connect_error with data", () -> withData.size() == 2);
+                assertThat(withData).as("message and data of the refusal").containsExactly("banned", Map.of("until", 42));
+            } finally {
+                raw.disconnect();
+            }
         }
     }
 }
