@@ -63,6 +63,7 @@ final class EngineConnection {
     private WebSocketChannel probe;
     private ArrayDeque<Outbound> queue;
     private HttpServerExchange pendingGet;
+    private io.undertow.server.ServerConnection watched;
     private boolean postBusy;
     private boolean pollingDone;
     private volatile boolean closed;
@@ -322,10 +323,21 @@ final class EngineConnection {
             respondPoll(exchange, batch);
             return;
         }
-        exchange.getConnection().addCloseListener(c -> {
+        watchPollConnection(exchange.getConnection());
+    }
+
+    /** Closes the session when the TCP connection of a pending poll goes away; one listener per TCP connection. */
+    private void watchPollConnection(io.undertow.server.ServerConnection tcp) {
+        synchronized (this) {
+            if (watched == tcp) {
+                return;
+            }
+            watched = tcp;
+        }
+        tcp.addCloseListener(c -> {
             boolean wasPending;
             synchronized (this) {
-                wasPending = pendingGet == exchange;
+                wasPending = pendingGet != null && pendingGet.getConnection() == c;
                 if (wasPending) {
                     pendingGet = null;
                 }
@@ -445,12 +457,18 @@ final class EngineConnection {
         channel.addCloseTask(c -> onWsClosed(c));
     }
 
-    /** A WebSocket opened with this sid: a probe for upgrading from polling. */
-    void attachProbe(WebSocketChannel channel) {
+    /** A WebSocket opened with this sid: a probe for upgrading from polling. False (and closed) if another probe runs. */
+    boolean attachProbe(WebSocketChannel channel) {
         synchronized (this) {
+            if (closed || probe != null || ws != null || pollingDone) {
+                LOG.log(System.Logger.Level.INFO, "connection " + sid + ": second upgrade attempt refused");
+                IoUtils.safeClose(channel);
+                return false;
+            }
             probe = channel;
         }
         channel.addCloseTask(c -> onWsClosed(c));
+        return true;
     }
 
     private void onWsClosed(WebSocketChannel channel) {

@@ -155,7 +155,9 @@ final class EngineHandler implements HttpHandler {
         EngineConnection connection;
         if (upgrading != null) {
             connection = upgrading;
-            connection.attachProbe(channel);
+            if (!connection.attachProbe(channel)) {
+                return;
+            }
         } else {
             ClientInfo info = exchange.getAttachment(NEW_SESSION);
             if (info == null) {
