@@ -31,7 +31,11 @@ class RoomsPageTest {
     }
 
     private BrowserPage connect(Browser browser, String name) {
-        BrowserPage page = browser.open(fx.url() + "/");
+        return connect(browser.open(fx.url() + "/"), name);
+    }
+
+    private BrowserPage connect(BrowserPage page, String name) {
+        page.clear("#name");
         page.type("#name", name);
         page.click("#connect");
         page.awaitText("#status", "connected as " + name, WAIT);
@@ -46,11 +50,15 @@ class RoomsPageTest {
 
     @Test
     @Tag("task:2")
-    @DisplayName("in the page, a user switches rooms and then sees only that room's messages")
+    @DisplayName("in the page, a taken name is refused, and a user switches rooms and then sees only that room's messages")
     void switchRoomsInThePage() {
         try (Browser first = Browser.start(); Browser second = Browser.start()) {
             BrowserPage ada = connect(first, "ada");
-            BrowserPage bob = connect(second, "bob");
+            BrowserPage bob = second.open(fx.url() + "/");
+            bob.type("#name", "ada");
+            bob.click("#connect");
+            bob.awaitText("#login-error", "taken", WAIT);
+            connect(bob, "bob");
             ada.awaitText("#members", "bob", WAIT);
 
             bob.click("#rooms button[data-room='games']");

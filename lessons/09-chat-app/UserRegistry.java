@@ -1,3 +1,4 @@
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ final class UserRegistry {
      * @param username the registered name (trimmed) when ok, otherwise null
      * @param error    a sentence for the user when not ok, otherwise null
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Registration(boolean ok, String username, String error) {
         static Registration accepted(String username) {
             return new Registration(true, username, null);

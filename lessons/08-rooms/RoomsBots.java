@@ -1,0 +1,60 @@
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.RealtimeJson;
+
+/**
+ * What lesson 08's main shows before you open the page: three bots move to different rooms, talk and
+ * whisper, and an admin on /admin announces; each bot prints what it receives, so you see who hears
+ * what. Nothing to write here; an unfinished TODO that a bot runs into is thrown, so main names it.
+ */
+final class RoomsBots {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private RoomsBots() {
+    }
+
+    static void run(Rooms app, String url) throws Exception {
+        try (RealtimeClient ada = bot(url, "ada"); RealtimeClient linus = bot(url, "linus"); RealtimeClient grace = bot(url, "grace");
+             RealtimeClient boss = RealtimeClient.connect(url, o -> o.namespace("/admin"))) {
+            expectOk(app, linus.emitWithAck("join", TIMEOUT, "library"));
+            expectOk(app, grace.emitWithAck("join", TIMEOUT, "games"));
+            expectOk(app, ada.emitWithAck("say", TIMEOUT, "Hello, lobby! Anyone here?"));
+            expectOk(app, ada.emitWithAck("whisper", TIMEOUT, Map.of("to", "grace", "text", "psst, come back to the lobby")));
+            Object reached = expectOk(app, boss.emitWithAck("announce", TIMEOUT, "The chat closes at midnight.")).get("reached");
+            System.out.println("  (the announcement reached " + reached + " sockets: not linus, he is in the "
+                    + Rooms.QUIET_ROOM + ")");
+        }
+    }
+
+    /** A chat bot with this name that prints every event it receives. */
+    private static RealtimeClient bot(String url, String name) {
+        RealtimeClient client = RealtimeClient.connect(url, Map.of("name", name));
+        client.onAny((event, args) -> System.out.println("  " + name + " <- " + event + " " + json(args.get(0))));
+        return client.awaitConnected(TIMEOUT);
+    }
+
+    /** Waits for a bot's ack; throws the TODO a handler hit, or says what the server refused. */
+    private static Map<?, ?> expectOk(Rooms app, CompletableFuture<List<Object>> ack) throws Exception {
+        Object reply = ack.get(TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS).get(0);
+        UnsupportedOperationException todo = app.unfinished.get();
+        if (todo != null) {
+            throw todo;
+        }
+        if (!(reply instanceof Map<?, ?> answer) || !Boolean.TRUE.equals(answer.get("ok"))) {
+            throw new IllegalStateException("the server refused a bot: " + json(reply));
+        }
+        return answer;
+    }
+
+    private static String json(Object value) {
+        try {
+            return RealtimeJson.mapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(value);   // cannot happen for what the server sends; show it as Java sees it
+        }
+    }
+}
