@@ -12,7 +12,8 @@ import java.util.Objects;
 public final class ClientOptions {
     String namespace = "/";
     String path = "/socket.io/";
-    Map<String, ?> auth = Map.of();
+    java.util.function.Supplier<? extends Map<String, ?>> auth = Map::of;
+    javax.net.ssl.SSLContext sslContext;
     boolean reconnection = true;
     Duration reconnectionDelay = Duration.ofSeconds(1);
     Duration reconnectionDelayMax = Duration.ofSeconds(5);
@@ -41,7 +42,23 @@ public final class ClientOptions {
 
     /** The auth object sent with CONNECT (read by the server in {@code socket.handshake().auth()}). */
     public ClientOptions auth(Map<String, ?> auth) {
+        Objects.requireNonNull(auth, "auth");
+        this.auth = () -> auth;
+        return this;
+    }
+
+    /**
+     * Computes the auth object anew for each connection attempt, e.g. {@code () -> Map.of("lastSeen", lastId)}
+     * so that the server can send what was missed while disconnected.
+     */
+    public ClientOptions auth(java.util.function.Supplier<? extends Map<String, ?>> auth) {
         this.auth = Objects.requireNonNull(auth, "auth");
+        return this;
+    }
+
+    /** The SSLContext for {@code https://}/{@code wss://} URLs, e.g. one that trusts a self-signed certificate. */
+    public ClientOptions sslContext(javax.net.ssl.SSLContext context) {
+        this.sslContext = Objects.requireNonNull(context, "context");
         return this;
     }
 

@@ -137,7 +137,8 @@ public final class RealtimeClient implements AutoCloseable {
 
     /**
      * Listens to an event from the server. Special names: "connect" (no args), "disconnect" (args: reason),
-     * "connect_error" (args: message, data).
+     * "connect_error" (args: message, data), "reconnect_attempt" (args: attempt number from 1, delay in ms,
+     * fired when the attempt is scheduled).
      */
     public RealtimeClient on(String event, EventListener listener) {
         Objects.requireNonNull(listener, "listener");
@@ -397,9 +398,12 @@ public final class RealtimeClient implements AutoCloseable {
         armWatchdog(t);
         String auth;
         try {
-            auth = options.auth.isEmpty() ? "" : RealtimeJson.MAPPER.writeValueAsString(options.auth);
+            Map<String, ?> values = options.auth.get();
+            auth = values == null || values.isEmpty() ? "" : RealtimeJson.MAPPER.writeValueAsString(values);
         } catch (Exception e) {
-            throw new IllegalArgumentException("the auth object cannot be written as JSON: " + e.getMessage(), e);
+            LOG.log(System.Logger.Level.WARNING, "cannot send the auth object of " + url + ": " + e.getMessage()
+                    + "; connecting without it");
+            auth = "";
         }
         t.send("40" + nspPrefix() + auth);
     }
@@ -532,6 +536,7 @@ public final class RealtimeClient implements AutoCloseable {
         String reason;
         boolean reconnect;
         long delay = 0;
+        int attemptNumber = 0;
         synchronized (this) {
             if (t != transport) {
                 return;
@@ -557,6 +562,7 @@ public final class RealtimeClient implements AutoCloseable {
             if (reconnect) {
                 delay = options.delayMillis(attempts++, ThreadLocalRandom.current().nextDouble());
                 reconnectTimer = TIMERS.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+                attemptNumber = attempts;
             } else if (!stopped) {
                 stopped = true;
             }
@@ -573,6 +579,7 @@ public final class RealtimeClient implements AutoCloseable {
         if (reconnect) {
             long d = delay;
             LOG.log(System.Logger.Level.DEBUG, () -> "client of " + url + " reconnects in " + d + " ms");
+            fire("reconnect_attempt", List.of(attemptNumber, delay));
         } else if (!wasConnected || stopped) {
             failAllAcksIfStopped();
         }
@@ -606,7 +613,8 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     private void fireEvent(String event, List<Object> args, Ack ack) {
-        boolean special = "connect".equals(event) || "disconnect".equals(event) || "connect_error".equals(event);
+        boolean special = "connect".equals(event) || "disconnect".equals(event) || "connect_error".equals(event)
+                || "reconnect_attempt".equals(event);
         events.execute(() -> {
             List<EventHandler> handlers = listeners.get(event);
             List<Object> view = java.util.Collections.unmodifiableList(args);
@@ -638,6 +646,15 @@ public final class RealtimeClient implements AutoCloseable {
             super(uri);
             setConnectionLostTimeout(0);
             setDaemon(true);
+            if ("wss".equals(uri.getScheme())) {
+                try {
+                    javax.net.ssl.SSLContext context = options.sslContext != null ? options.sslContext
+                            : javax.net.ssl.SSLContext.getDefault();
+                    setSocketFactory(context.getSocketFactory());
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("no default SSLContext for " + uri + "; pass one with o.sslContext(...)", e);
+                }
+            }
         }
 
         void send(Outbound packet) {

@@ -19,6 +19,7 @@ public final class RealtimeConfig {
     Duration connectTimeout = Duration.ofSeconds(45);
     String corsOrigin;
     boolean allowPolling = true;
+    javax.net.ssl.SSLContext sslContext;
 
     RealtimeConfig() {
     }
@@ -77,6 +78,12 @@ public final class RealtimeConfig {
     /** Turns HTTP long-polling on or off (default on); when off only WebSocket connections are accepted. */
     public RealtimeConfig allowPolling(boolean allow) {
         this.allowPolling = allow;
+        return this;
+    }
+
+    /** Serves HTTPS and {@code wss://} instead of plain HTTP, with this SSLContext (e.g. a self-signed certificate). */
+    public RealtimeConfig ssl(javax.net.ssl.SSLContext context) {
+        this.sslContext = Objects.requireNonNull(context, "context");
         return this;
     }
 

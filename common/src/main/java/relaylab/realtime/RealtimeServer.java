@@ -87,8 +87,13 @@ public final class RealtimeServer implements AutoCloseable {
             throw new IllegalStateException("server already started on port " + this.port);
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        Undertow server = Undertow.builder()
-                .addHttpListener(port, config.host)
+        Undertow.Builder builder = Undertow.builder();
+        if (config.sslContext != null) {
+            builder.addHttpsListener(port, config.host, config.sslContext);
+        } else {
+            builder.addHttpListener(port, config.host);
+        }
+        Undertow server = builder
                 .setIoThreads(Math.max(2, cores))
                 .setWorkerThreads(Math.max(8, cores * 4))
                 .setHandler(rootHandler())
@@ -102,7 +107,7 @@ public final class RealtimeServer implements AutoCloseable {
         this.undertow = server;
         this.executor = server.getWorker();
         this.port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-        LOG.log(System.Logger.Level.INFO, "realtime server listening on http://" + config.host + ":" + this.port);
+        LOG.log(System.Logger.Level.INFO, "realtime server listening on " + url());
         return this;
     }
 
@@ -111,9 +116,9 @@ public final class RealtimeServer implements AutoCloseable {
         return port;
     }
 
-    /** The base URL, e.g. "http://127.0.0.1:41234", for clients and browsers. */
+    /** The base URL, e.g. "http://127.0.0.1:41234" (https with {@code cfg.ssl(...)}), for clients and browsers. */
     public String url() {
-        return "http://" + config.host + ":" + port;
+        return (config.sslContext != null ? "https://" : "http://") + config.host + ":" + port;
     }
 
     /**

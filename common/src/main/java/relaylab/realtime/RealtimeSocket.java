@@ -37,6 +37,7 @@ public final class RealtimeSocket {
     private volatile Map<String, EventHandler[]> handlers = Map.of();
     private volatile List<Consumer<String>> disconnectListeners = List.of();
     private volatile List<java.util.function.BiConsumer<String, List<Object>>> anyListeners = List.of();
+    private volatile List<EventFilter> filters = List.of();
     // acks this server is waiting for; guarded by "this"
     private Map<Long, PendingAck> pendingAcks;
     private long nextAckId;
@@ -138,6 +139,20 @@ public final class RealtimeSocket {
             List<java.util.function.BiConsumer<String, List<Object>>> copy = new java.util.ArrayList<>(anyListeners);
             copy.add(listener);
             anyListeners = List.copyOf(copy);
+        }
+        return this;
+    }
+
+    /**
+     * Adds a filter that runs for every event from this client before any handler: returning false drops the
+     * event (logged; a requested ack is not sent). For validation and per-socket rate limits.
+     */
+    public RealtimeSocket use(EventFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        synchronized (this) {
+            List<EventFilter> copy = new java.util.ArrayList<>(filters);
+            copy.add(filter);
+            filters = List.copyOf(copy);
         }
         return this;
     }
@@ -288,6 +303,20 @@ public final class RealtimeSocket {
             return;
         }
         List<Object> view = Collections.unmodifiableList(args);
+        for (EventFilter filter : filters) {
+            boolean pass;
+            try {
+                pass = filter.allow(event, view);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "event filter of socket " + id + " threw for event '" + event
+                        + "'; event dropped: " + e, e);
+                pass = false;
+            }
+            if (!pass) {
+                LOG.log(System.Logger.Level.INFO, "event '" + event + "' of socket " + id + " dropped by a filter");
+                return;
+            }
+        }
         for (java.util.function.BiConsumer<String, List<Object>> any : anyListeners) {
             try {
                 any.accept(event, view);
