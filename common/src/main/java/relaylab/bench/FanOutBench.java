@@ -69,11 +69,15 @@ public final class FanOutBench {
     record Options(int clients, int rate, int seconds, int idle, int maxRate, int runs, String server) {
     }
 
-    record Step(int rate, long offeredPerSecond, long events, long expected, long delivered, double deliveredPerSecond,
+    /**
+     * One step's figures. {@code delivered} arrived before the step's deadline (its length plus a drain time);
+     * {@code late} arrived within 30 s after that; {@code lost} never arrived.
+     */
+    record Step(int rate, long offeredPerSecond, long events, long expected, long delivered, long late, double deliveredPerSecond,
                 long p50, long p99, long max, double serverMicros, double serverSysMicros, double loadgenMicros, long senderLagMax,
                 String load, boolean keptUp) {
         long lost() {
-            return expected - delivered;
+            return expected - delivered - late;
         }
     }
 
@@ -238,8 +242,8 @@ public final class FanOutBench {
             gen.awaitReady(o.clients() + 1, Duration.ofSeconds(60));
             server.awaitSockets(o.clients() + 1, Duration.ofSeconds(30));
             System.out.printf(Locale.ROOT, "fan-out: %d receivers and 1 sender connected%n", o.clients());
-            System.out.printf(Locale.ROOT, "%8s %11s %12s %9s %9s %9s %6s %14s %11s %15s %11s %6s%n", "events/s", "offered/s", "delivered/s",
-                    "p50", "p99", "max", "lost", "server us/dlv", "(of it sys)", "loadgen us/dlv", "send lag", "load");
+            System.out.printf(Locale.ROOT, "%8s %11s %12s %9s %9s %9s %6s %8s %14s %11s %15s %11s %6s%n", "events/s", "offered/s",
+                    "delivered/s", "p50", "p99", "max", "lost", "late", "server us/dlv", "(of it sys)", "loadgen us/dlv", "send lag", "load");
             Step warm = step(gen, server, o.rate(), Math.min(5, o.seconds()), o.clients());
             printStep(warm, "warm-up");
             Step fixed = step(gen, server, o.rate(), o.seconds(), o.clients());
@@ -298,6 +302,8 @@ public final class FanOutBench {
         long cpuAfter = server.cpuNanos();
         long sysAfter = server.systemCpuNanos();
         long delivered = stats.delivered();
+        // Behind: wait (bounded) for the rest, to tell late deliveries from lost ones.
+        long late = delivered < expected ? gen.awaitDelivered(expected, Duration.ofSeconds(30)) - delivered : 0;
         double elapsed = Math.max(1, stats.lastDelivery() - stats.start()) / 1e9;
         double perSecond = delivered / elapsed;
         long offered = (long) rate * clients;
@@ -306,7 +312,10 @@ public final class FanOutBench {
         double genMicros = delivered == 0 ? Double.NaN : stats.loadgenCpu() / 1000.0 / delivered;
         long p99 = stats.histogram().percentile(99);
         boolean keptUp = delivered == expected && perSecond >= 0.95 * offered && p99 < BEHIND_P99_NANOS;
-        return new Step(rate, offered, events, expected, delivered, perSecond, stats.histogram().percentile(50), p99,
+        if (late > 0 && delivered + late < expected) {
+            System.out.printf(Locale.ROOT, "  (%,d deliveries never arrived within 30 s after the step's deadline)%n", expected - delivered - late);
+        }
+        return new Step(rate, offered, events, expected, delivered, late, perSecond, stats.histogram().percentile(50), p99,
                 stats.histogram().max(), serverMicros, serverSysMicros, genMicros, stats.senderLag().max(), loadAverage(), keptUp);
     }
 
@@ -320,10 +329,10 @@ public final class FanOutBench {
     }
 
     static void printStep(Step s, String note) {
-        System.out.printf(Locale.ROOT, "%8d %11s %12s %9s %9s %9s %6d %14.2f %11.2f %15.2f %11s %6s  %s%n", s.rate(),
+        System.out.printf(Locale.ROOT, "%8d %11s %12s %9s %9s %9s %6d %8d %14.2f %11.2f %15.2f %11s %6s  %s%n", s.rate(),
                 String.format(Locale.ROOT, "%,d", s.offeredPerSecond()), String.format(Locale.ROOT, "%,.0f", s.deliveredPerSecond()),
-                millis(s.p50()), millis(s.p99()), millis(s.max()), s.lost(), s.serverMicros(), s.serverSysMicros(), s.loadgenMicros(),
-                millis(s.senderLagMax()), s.load(), note);
+                millis(s.p50()), millis(s.p99()), millis(s.max()), s.lost(), s.late(), s.serverMicros(), s.serverSysMicros(),
+                s.loadgenMicros(), millis(s.senderLagMax()), s.load(), note);
     }
 
     static String millis(long nanos) {
@@ -336,7 +345,7 @@ public final class FanOutBench {
             System.out.printf(Locale.ROOT, "heap per idle connection (%,d idle): %.2f KB%n", o.idle(),
                     median(runs, Run::idleKbPerConnection));
         }
-        System.out.printf(Locale.ROOT, "at %d events/s (%,d deliveries/s offered): delivered %,.0f/s, p50 %s, p99 %s, max %s, lost %d, "
+        System.out.printf(Locale.ROOT, "at %d events/s (%,d deliveries/s offered): delivered %,.0f/s, p50 %s, p99 %s, max %s, lost %d (late: see the runs), "
                         + "server %.2f us CPU per delivery, load generator %.2f us%n",
                 o.rate(), (long) o.rate() * o.clients(), median(runs, r -> r.fixed().deliveredPerSecond()),
                 millis((long) median(runs, r -> (double) r.fixed().p50())), millis((long) median(runs, r -> (double) r.fixed().p99())),
@@ -354,13 +363,14 @@ public final class FanOutBench {
     private static String highestLine(List<Run> runs, Function<Step, Double> what) {
         StringBuilder sb = new StringBuilder();
         for (Run r : runs) {
-            Step best = r.fixed();
+            Step best = r.fixed().keptUp() ? r.fixed() : null;
             for (Step s : r.rising()) {
                 if (s.keptUp()) {
                     best = s;
                 }
             }
-            sb.append(String.format(Locale.ROOT, " %.2f us at %,d/s", what.apply(best), best.offeredPerSecond()));
+            sb.append(best == null ? " (none kept up)"
+                    : String.format(Locale.ROOT, " %.2f us at %,d/s", what.apply(best), best.offeredPerSecond()));
         }
         return sb.toString();
     }
@@ -599,11 +609,12 @@ public final class FanOutBench {
         private long sent;
         private long stepStart;
         private long expected;
-        private long delivered;
+        private volatile long delivered; // read by awaitDelivered; one writer, so ++ is safe
         private long lastDelivery;
         private long cpuAtStart;
         private Histogram histogram = new Histogram();
         private Histogram senderLag = new Histogram();
+        private volatile long drainTarget = Long.MAX_VALUE;
         private StepStats finished;
 
         private LoadGen(int port) throws IOException {
@@ -703,6 +714,22 @@ public final class FanOutBench {
                 }
                 return finished;
             }
+        }
+
+        /** After a step missed its deadline: waits until {@code target} deliveries in all, or the timeout; returns the count. */
+        synchronized long awaitDelivered(long target, Duration timeout) throws InterruptedException {
+            drainTarget = target;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (delivered < target) {
+                check();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+            }
+            drainTarget = Long.MAX_VALUE;
+            return delivered;
         }
 
         private void check() {
@@ -927,6 +954,11 @@ public final class FanOutBench {
                     long latency = now - ts;
                     histogram.record(latency);
                     delivered++;
+                    if (delivered == drainTarget) {
+                        synchronized (this) {
+                            notifyAll();
+                        }
+                    }
                     lastDelivery = now;
                     if (delivered >= expected) {
                         finishStep();
