@@ -1,0 +1,220 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS io.undertow:undertow-core:2.3.27.Final
+//DEPS org.java-websocket:Java-WebSocket:1.6.0
+//DEPS org.slf4j:slf4j-jdk14:2.0.17
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ChatWorker.java
+//FILES index.html
+//FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.RealtimeConfig;
+import relaylab.realtime.RealtimeServer;
+import relaylab.realtime.RealtimeSocket;
+import relaylab.workbook.Exercise;
+import relaylab.workbook.Lesson;
+import relaylab.workbook.Task;
+import relaylab.workbook.Tasks;
+
+/**
+ * Lesson 06: broadcast. A message goes to everyone except its sender, a newcomer is welcomed alone,
+ * and simulated users (the chat workers) show that nobody has to ask for news.
+ */
+@Lesson(number = 6, title = "Broadcast and chat workers",
+        summary = "Send to everyone but the sender, welcome a newcomer alone, and run simulated users that chat at random.")
+@Command(name = "lesson06", mixinStandardHelpOptions = true,
+        description = "Starts the lesson 06 chat server, and with --workers N also N simulated users that chat.")
+public class BroadcastChat implements Callable<Integer> {
+    static final int MAX_LENGTH = 500;
+
+    @Option(names = "--port", defaultValue = "3000", description = "The port to serve on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--workers", defaultValue = "0", description = "How many chat workers to start (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--messages", defaultValue = "5", description = "How many messages each worker sends (default: ${DEFAULT-VALUE}).")
+    int messages;
+
+    /** A chat message as every receiver gets it: the sender's socket id and the text. */
+    record Message(String from, String text) {
+    }
+
+    /** What a newcomer alone receives: its own socket id and how many others are connected. */
+    record Welcome(String you, int others) {
+    }
+
+    @Task(number = 5, title = "Show your own message yourself",
+            hint = "In index.html, send(text): emit it with socket.emit('chat', text), then call"
+                    + " show('you', text, true): the server no longer sends it back to you.")
+    static final String PAGE_SHOWS_OWN = "index.html, TODO 5";
+
+    /** Where the server writes its log lines: the terminal, or nowhere in the tests. */
+    static volatile Consumer<String> log = System.out::println;
+
+    /** The first unfinished TODO the server ran into; the run stops with it. */
+    static final CompletableFuture<Void> UNFINISHED = new CompletableFuture<>();
+
+    static void configure(RealtimeConfig cfg) {
+        cfg.staticFiles("/");
+    }
+
+    /** The server's behaviour: welcome each newcomer, broadcast each chat message, refuse bad ones. */
+    static void setup(RealtimeServer server) {
+        server.on("connection", socket -> {
+            socket.on("chat", args -> guarded(() -> {
+                try {
+                    String text = textOf(args);
+                    int receivers = broadcast(socket, text);
+                    log.accept("  server: " + socket.id() + " → " + receivers + " other(s): " + text);
+                } catch (IllegalArgumentException e) {
+                    socket.emit("problem", e.getMessage());
+                }
+            }));
+            socket.onDisconnect(reason -> log.accept("  server: " + socket.id() + " left (" + reason + ")"));
+            log.accept("  server: " + socket.id() + " connected");
+            guarded(() -> welcome(server, socket));
+        });
+    }
+
+    @Task(number = 1, title = "A welcome for the newcomer alone",
+            hint = "newcomer.emit(...) reaches that one socket: send \"welcome\" with new Welcome(newcomer.id(), others),"
+                    + " where others is server.sockets().size() - 1.")
+    static void welcome(RealtimeServer server, RealtimeSocket newcomer) {
+        newcomer.emit("welcome", new Welcome(newcomer.id(), server.sockets().size() - 1));
+    }
+
+    @Task(number = 2, title = "Everyone but the sender",
+            hint = "from.broadcast() targets every socket except `from`; its emit(\"chat\", new Message(from.id(), text))"
+                    + " returns how many sockets it reached: return that.")
+    static int broadcast(RealtimeSocket from, String text) {
+        return from.broadcast().emit("chat", new Message(from.id(), text));
+    }
+
+    /** The text of a "chat" event, trimmed; an IllegalArgumentException says what is wrong with it. */
+    static String textOf(List<Object> args) {
+        if (args.isEmpty() || !(args.get(0) instanceof String raw) || raw.isBlank()) {
+            throw new IllegalArgumentException("a chat message is one non-empty string, e.g. socket.emit('chat', 'hi')");
+        }
+        if (raw.strip().length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("a message has at most " + MAX_LENGTH + " characters");
+        }
+        return raw.strip();
+    }
+
+    /** Runs server code; an unfinished TODO is kept for the run to report instead of failing one connection. */
+    static void guarded(Runnable code) {
+        try {
+            code.run();
+        } catch (UnsupportedOperationException e) {
+            if (Tasks.todoNumber(e.getMessage()) == null) {
+                throw e;
+            }
+            UNFINISHED.completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Exercise.run(BroadcastChat.class, () -> {
+            RealtimeServer server = RealtimeServer.create(BroadcastChat::configure);
+            setup(server);
+            server.start(port);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.stop();
+                System.out.println("Chat server stopped.");
+            }));
+            String url = "http://localhost:" + server.port();
+            System.out.println("Chat server at " + url + " — open it in a browser tab or two.");
+            if (workers > 0) {
+                runWorkers(url);
+            }
+            System.out.println("The server keeps running. Ctrl-C stops.");
+            UNFINISHED.exceptionally(e -> null).join();
+            stopIfUnfinished();
+        });
+        return 0;
+    }
+
+    /** Throws the first unfinished TODO the server ran into, if any, so the run can point at it. */
+    static void stopIfUnfinished() {
+        if (UNFINISHED.isCompletedExceptionally()) {
+            throw (RuntimeException) UNFINISHED.handle((ok, e) -> e).join();
+        }
+    }
+
+    /** Starts the workers, each talking in its own thread, then prints what each one heard. */
+    private void runWorkers(String url) throws Exception {
+        try (RealtimeClient firstVisitor = RealtimeClient.connect(url)) {
+            firstVisitor.awaitConnected(Duration.ofSeconds(5)); // the server welcomes it: task 1 comes first
+        }
+        stopIfUnfinished();
+        System.out.printf("Starting %d chat workers, %d messages each, one every 0.5–2.5 s.%n", workers, messages);
+        List<ChatWorker> crew = new ArrayList<>();
+        Random seeds = new Random();
+        for (int i = 1; i <= workers; i++) {
+            crew.add(new ChatWorker("worker-" + i, url, messages, Duration.ofMillis(500), Duration.ofMillis(2500),
+                    new Random(seeds.nextLong()), System.out::println));
+        }
+        for (ChatWorker worker : crew) {
+            worker.awaitConnected(Duration.ofSeconds(5));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(workers);
+        try {
+            List<Future<?>> talks = new ArrayList<>();
+            for (ChatWorker worker : crew) {
+                talks.add(threads.submit(() -> {
+                    worker.talk();
+                    return null;
+                }));
+            }
+            for (Future<?> talk : talks) {
+                try {
+                    talk.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        int fromOthers = (workers - 1) * messages;
+        boolean allHeard = true;
+        for (ChatWorker worker : crew) {
+            allHeard &= worker.awaitHeard(fromOthers, Duration.ofSeconds(5));
+        }
+        System.out.println();
+        System.out.println("worker     sent  heard from others  own messages heard");
+        for (ChatWorker worker : crew) {
+            allHeard &= worker.heard().size() == fromOthers && worker.ownEchoes() == 0;
+            System.out.printf("%-9s %5d %18d %19d%n", worker.name(), worker.sent().size(), worker.heard().size(),
+                    worker.ownEchoes());
+        }
+        crew.forEach(ChatWorker::close);
+        System.out.println(allHeard
+                ? "Each worker heard every message of the others once, and none of its own: that is a broadcast."
+                : "Some worker did not hear exactly the others' " + fromOthers + " messages: see the table.");
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BroadcastChat()).execute(args));
+    }
+}
