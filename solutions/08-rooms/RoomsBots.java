@@ -2,14 +2,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import relaylab.realtime.RealtimeClient;
 import relaylab.realtime.RealtimeJson;
 
 /**
  * What lesson 08's main shows before you open the page: three bots move to different rooms, talk and
- * whisper, and an admin on /admin announces; each bot prints what it receives, so you see who hears
- * what. Nothing to write here; an unfinished TODO that a bot runs into is thrown, so main names it.
+ * whisper, an admin on /admin announces, and grace leaves; each bot prints what it receives, so you
+ * see who hears what. Nothing to write here; an unfinished TODO that a bot runs into is thrown, so main names it.
  */
 final class RoomsBots {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -27,6 +28,19 @@ final class RoomsBots {
             Object reached = expectOk(app, boss.emitWithAck("announce", TIMEOUT, "The chat closes at midnight.")).get("reached");
             System.out.println("  (the announcement reached " + reached + " sockets: not linus, he is in the "
                     + Rooms.QUIET_ROOM + ")");
+            CountDownLatch graceLeft = new CountDownLatch(1);
+            ada.on("left", args -> {
+                if (args.get(0) instanceof Map<?, ?> presence && "grace".equals(presence.get("name"))) {
+                    graceLeft.countDown();
+                }
+            });
+            expectOk(app, grace.emitWithAck("join", TIMEOUT, "lobby"));
+            grace.disconnect();
+            boolean heard = graceLeft.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            expectNoTodo(app);
+            if (!heard) {
+                throw new IllegalStateException("ada did not hear that grace left the lobby within " + TIMEOUT.toSeconds() + " s");
+            }
         }
     }
 
@@ -40,14 +54,19 @@ final class RoomsBots {
     /** Waits for a bot's ack; throws the TODO a handler hit, or says what the server refused. */
     private static Map<?, ?> expectOk(Rooms app, CompletableFuture<List<Object>> ack) throws Exception {
         Object reply = ack.get(TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS).get(0);
-        UnsupportedOperationException todo = app.unfinished.get();
-        if (todo != null) {
-            throw todo;
-        }
+        expectNoTodo(app);
         if (!(reply instanceof Map<?, ?> answer) || !Boolean.TRUE.equals(answer.get("ok"))) {
             throw new IllegalStateException("the server refused a bot: " + json(reply));
         }
         return answer;
+    }
+
+    /** Throws the first unfinished TODO a handler ran into, if any. */
+    private static void expectNoTodo(Rooms app) {
+        UnsupportedOperationException todo = app.unfinished.get();
+        if (todo != null) {
+            throw todo;
+        }
     }
 
     private static String json(Object value) {
