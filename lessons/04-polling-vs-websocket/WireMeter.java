@@ -1,0 +1,118 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+import relaylab.workbook.Task;
+
+/**
+ * A byte counter on the wire: a TCP relay on 127.0.0.1 that clients connect to instead of the
+ * server. It passes every byte on unchanged and counts what goes up (client to server) and down
+ * (server to client): HTTP headers, bodies, WebSocket frame headers, everything TCP carries.
+ */
+final class WireMeter implements AutoCloseable {
+    private final ServerSocket listener;
+    private final int serverPort;
+    private final LongAdder up = new LongAdder();
+    private final LongAdder down = new LongAdder();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "wire-meter");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Starts relaying a free local port to {@code serverPort}. */
+    WireMeter(int serverPort) throws IOException {
+        this.serverPort = serverPort;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        threads.execute(this::acceptLoop);
+    }
+
+    /** {@code http://127.0.0.1:PORT}: give this to clients instead of the server's own URL. */
+    String url() {
+        return "http://127.0.0.1:" + listener.getLocalPort();
+    }
+
+    long up() {
+        return up.sum();
+    }
+
+    long down() {
+        return down.sum();
+    }
+
+    @Task(number = 2, title = "Count the bytes on the wire",
+            hint = "Loop: n = from.read(buffer); stop at -1; to.write(buffer, 0, n) and to.flush() at once (holding bytes"
+                    + " back would add latency); counter.add(n). Return the total. Count what you pass on, nothing else.")
+    static long pump(InputStream from, OutputStream to, LongAdder counter) throws IOException {
+        // TODO 2: copy from -> to until the end of the stream, flushing each chunk, counting it in counter (task 2)
+        throw new UnsupportedOperationException("TODO 2: count the bytes on the wire");
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            Socket client = null;
+            Socket server = null;
+            try {
+                client = listener.accept();
+                server = new Socket(InetAddress.getLoopbackAddress(), serverPort);
+                for (Socket socket : List.of(client, server)) {
+                    socket.setTcpNoDelay(true);
+                    sockets.add(socket);
+                }
+                Socket up = client;
+                Socket down = server;
+                threads.execute(() -> relay(up, down, this.up));
+                threads.execute(() -> relay(down, up, this.down));
+            } catch (IOException | RejectedExecutionException e) {
+                // a connection that arrives while the meter closes is not relayed: close what was opened
+                for (Socket socket : new Socket[] {client, server}) {
+                    if (socket != null) {
+                        close(socket);
+                    }
+                }
+                if (!listener.isClosed()) {
+                    System.getLogger("relaylab.lesson04").log(System.Logger.Level.WARNING, "wire meter: " + e);
+                }
+            }
+        }
+    }
+
+    /** One direction of one connection; when it ends, the other side hears end-of-stream too. */
+    private void relay(Socket from, Socket to, LongAdder counter) {
+        try {
+            pump(from.getInputStream(), to.getOutputStream(), counter);
+            to.shutdownOutput();
+        } catch (IOException e) {
+            close(from);
+            close(to);
+        } catch (RuntimeException e) {
+            System.getLogger("relaylab.lesson04").log(System.Logger.Level.WARNING, "wire meter stopped relaying: " + e);
+            close(from);
+            close(to);
+        }
+    }
+
+    private static void close(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            System.getLogger("relaylab.lesson04").log(System.Logger.Level.DEBUG, () -> "wire meter: closing " + socket + ": " + e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        sockets.forEach(WireMeter::close);
+        threads.shutdownNow();
+    }
+}
