@@ -407,6 +407,7 @@ public final class FanOutBench {
             reader.setDaemon(true);
             reader.start();
             this.port = Integer.parseInt(expect("port ", Duration.ofSeconds(30)));
+            System.out.println("server pid " + process.pid() + " (attach a profiler to it if you like), port " + port);
         }
 
         static ServerChild start(String kind) throws IOException, InterruptedException {
