@@ -214,7 +214,7 @@ public final class ChatServer implements AutoCloseable {
                     publish(Json.message(text.getData()));
                 } catch (IllegalArgumentException e) {
                     LOG.log(System.Logger.Level.INFO, "closing a WebSocket that sent a bad message: " + e.getMessage());
-                    WebSockets.sendClose(new CloseMessage(CloseMessage.WRONG_CODE, "bad message"), from, null);
+                    WebSockets.sendClose(new CloseMessage(CloseMessage.MSG_CONTAINS_INVALID_DATA, "bad message"), from, null);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "a WebSocket message could not be posted: " + e);
                     WebSockets.sendClose(new CloseMessage(CloseMessage.UNEXPECTED_ERROR, Json.abbreviate(
