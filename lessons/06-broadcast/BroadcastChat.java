@@ -65,7 +65,7 @@ public class BroadcastChat implements Callable<Integer> {
     @Task(number = 5, title = "Show your own message yourself",
             hint = "In index.html, send(text): emit it with socket.emit('chat', text), then call"
                     + " show('you', text, true): the server no longer sends it back to you.")
-    static final String PAGE_SHOWS_OWN = "index.html, TODO 5";
+    static final String PAGE_SHOWS_OWN = "index.html: send(text)";
 
     /** Where the server writes its log lines: the terminal, or nowhere in the tests. */
     static volatile Consumer<String> log = System.out::println;

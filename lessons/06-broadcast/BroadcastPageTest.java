@@ -1,5 +1,7 @@
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +35,38 @@ class BroadcastPageTest {
         }
     }
 
+    /**
+     * Waits until the chat list shows {@code text}; stops at once when the page's status line reports an
+     * unfinished TODO (the page shows script errors there).
+     */
+    static void awaitMessage(BrowserPage page, String text) {
+        try {
+            page.awaitScript("document.getElementById('messages').textContent.includes(" + jsString(text) + ")"
+                    + " || /TODO \\d/.test(document.getElementById('status').textContent)", WAIT);
+        } catch (AssertionError timedOut) {
+            throw new AssertionError("Waited " + WAIT.toSeconds() + " s for \"" + text + "\" in #messages but it shows \""
+                    + page.text("#messages") + "\". The browser console says: " + page.console(), timedOut);
+        }
+        failIfStopped(page);
+        page.awaitText("#messages", text, Duration.ZERO);
+    }
+
+    /** Fails with the page's own words when its status line shows an unfinished TODO. */
+    static void failIfStopped(BrowserPage page) {
+        String status = page.text("#status");
+        if (status.matches("(?s).*TODO \\d.*")) {
+            throw new AssertionError("The page stopped at an unfinished TODO: " + status);
+        }
+    }
+
+    private static String jsString(String text) {
+        try {
+            return new ObjectMapper().writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot quote " + text, e);
+        }
+    }
+
     private static BrowserPage openChat(RealtimeFixture fx) {
         return browser.open(fx.url() + "/").awaitText("#status", "connected", WAIT);
     }
@@ -49,9 +83,9 @@ class BroadcastPageTest {
         try (RealtimeFixture fx = BroadcastChatTest.chatServer()) {
             BrowserPage page = openChat(fx);
             page.type("#message", "hello from the page").click("#send");
-            page.awaitText("#messages", "you: hello from the page", WAIT);
+            awaitMessage(page, "you: hello from the page");
             fx.server().emit("chat", Map.of("from", "server", "text", "a later message"));
-            page.awaitText("#messages", "a later message", WAIT);
+            awaitMessage(page, "a later message");
             assertThat(linesWith(page, "hello from the page")).as("lines showing your message").isEqualTo(1);
             assertThat(page.count("#messages li.mine")).as("lines marked as yours (class \"mine\")").isEqualTo(1);
         }
@@ -71,11 +105,12 @@ class BroadcastPageTest {
             try {
                 BrowserPage bob = openChat(fx);
                 bob.type("#message", "Hi Alice, Bob here").click("#send");
+                failIfStopped(bob);
                 driver.switchTo().window(aliceTab);
-                alice.awaitText("#messages", "Hi Alice, Bob here", WAIT);
+                awaitMessage(alice, "Hi Alice, Bob here");
                 alice.type("#message", "Hello Bob!").click("#send");
                 driver.switchTo().window(bobTab);
-                bob.awaitText("#messages", "Hello Bob!", WAIT);
+                awaitMessage(bob, "Hello Bob!");
                 assertThat(linesWith(bob, "Hi Alice, Bob here")).as("lines in Bob's tab with Bob's message").isEqualTo(1);
                 driver.switchTo().window(aliceTab);
                 assertThat(linesWith(alice, "Hello Bob!")).as("lines in Alice's tab with Alice's message").isEqualTo(1);

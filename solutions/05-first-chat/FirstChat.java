@@ -48,12 +48,12 @@ public class FirstChat implements Callable<Integer> {
     @Task(number = 3, title = "Send what the user typed",
             hint = "In index.html, send(text) is called when the form is submitted: socket.emit('chat', text)"
                     + " hands the text to the server as a \"chat\" event.")
-    static final String PAGE_SENDS = "index.html, TODO 3";
+    static final String PAGE_SENDS = "index.html: send(text)";
 
     @Task(number = 4, title = "Show each message as text",
             hint = "In index.html, show(message) gets {from, text}: create an <li>, set its textContent (never"
                     + " innerHTML) to message.from.slice(0, 6) + ': ' + message.text, append it to #messages.")
-    static final String PAGE_SHOWS = "index.html, TODO 4";
+    static final String PAGE_SHOWS = "index.html: show(message)";
 
     /** Where the server writes its log lines: the terminal, or a list in the tests. */
     static volatile Consumer<String> log = System.out::println;
