@@ -49,6 +49,7 @@ public final class RealtimeServer implements AutoCloseable {
     private volatile Undertow undertow;
     private volatile Executor executor;
     private volatile int port = -1;
+    private volatile boolean stopped;
 
     private RealtimeServer(RealtimeConfig config) {
         this.config = config;
@@ -85,6 +86,10 @@ public final class RealtimeServer implements AutoCloseable {
     public synchronized RealtimeServer start(int port) {
         if (undertow != null) {
             throw new IllegalStateException("server already started on port " + this.port);
+        }
+        if (stopped) {
+            throw new IllegalStateException("this server was stopped and cannot start again; create a new one with"
+                    + " RealtimeServer.create(...) (it may use the same port)");
         }
         int cores = Runtime.getRuntime().availableProcessors();
         Undertow.Builder builder = Undertow.builder();
@@ -126,6 +131,7 @@ public final class RealtimeServer implements AutoCloseable {
      * frees the port and stops the timers. Safe to call twice.
      */
     public synchronized void stop() {
+        stopped = true;
         Undertow server = undertow;
         List<EngineConnection> open = List.copyOf(connections.values());
         java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(open.size());

@@ -167,6 +167,36 @@ class RealtimeClientTest {
     }
 
     @Test
+    @DisplayName("a client reconnects to a new server started on the same port after a restart")
+    void reconnectsAfterServerRestart() {
+        RealtimeServer first = RealtimeServer.create().start(0);
+        int port = first.port();
+        RealtimeClient client = RealtimeClient.connect(first.url(), o -> o.reconnectionDelay(Duration.ofMillis(50))
+                .reconnectionDelayMax(Duration.ofMillis(200)));
+        RealtimeServer second = null;
+        try {
+            client.awaitConnected(WAIT);
+            List<String> reasons = new CopyOnWriteArrayList<>();
+            client.onDisconnect(reasons::add);
+            first.stop();
+            Await.until("disconnected", () -> !reasons.isEmpty());
+            assertThat(reasons).containsExactly("transport close");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> first.start(port)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("create a new one");
+            second = RealtimeServer.create().start(port);
+            List<String> hello = new CopyOnWriteArrayList<>();
+            second.on("connection", s -> hello.add(s.id()));
+            client.awaitConnected(WAIT);
+            Await.until("the new server saw the client", () -> hello.size() == 1);
+        } finally {
+            client.disconnect();
+            if (second != null) {
+                second.stop();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("stopping the server disconnects sockets with server shutting down and frees the port")
     void stopFreesEverything() throws Exception {
         List<String> reasons = new CopyOnWriteArrayList<>();
