@@ -16,11 +16,12 @@ import relaylab.testing.Screenshots;
 class RoomsPageTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private RealtimeFixture fx;
+    private Rooms app;
 
     @BeforeEach
     void startServer() {
         Assumptions.assumeTrue(Browser.available(), Browser.unavailableReason());
-        fx = RealtimeFixture.start(Rooms::configure, Rooms::new);
+        fx = RealtimeFixture.start(Rooms::configure, server -> app = new Rooms(server));
     }
 
     @AfterEach
@@ -39,6 +40,7 @@ class RoomsPageTest {
         page.type("#name", name);
         page.click("#connect");
         page.awaitText("#status", "connected as " + name, WAIT);
+        assertThat(app.unfinished.get()).as("an unfinished TODO the server ran into").isNull();
         page.awaitText("#room-name", "lobby", WAIT);
         return page;
     }

@@ -36,7 +36,14 @@ class RoomsTest {
 
     /** A chat user connected with this name (it lands in the lobby). */
     private TestClient user(String name) {
-        return fx.client(Map.of("name", name));
+        TestClient user = fx.client(Map.of("name", name));
+        assertNoTodo();   // the connection handler has run once the client is connected
+        return user;
+    }
+
+    /** Fails at once when the server ran into an unfinished TODO, instead of waiting for an event that cannot come. */
+    private void assertNoTodo() {
+        assertThat(app.unfinished.get()).as("an unfinished TODO the server ran into").isNull();
     }
 
     /** Moves a user to a room and waits until the server told it "room" for that room. */
