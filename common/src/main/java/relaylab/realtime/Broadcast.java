@@ -1,9 +1,14 @@
 package relaylab.realtime;
 
+import io.undertow.websockets.core.WebSocketChannel;
+import org.xnio.XnioIoThread;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * A set of target sockets built with {@code to(room)} / {@code except(room)}, then sent to with
@@ -57,10 +62,10 @@ public final class Broadcast {
      * targets are grouped by I/O thread and each I/O thread writes to its own connections in one task,
      * so a broadcast costs one task hand-off per I/O thread instead of one per recipient.
      */
-    private static final class Fanout implements java.util.function.Consumer<RealtimeSocket> {
+    private static final class Fanout implements Consumer<RealtimeSocket> {
         private final Outbound packet;
         private final int expected;
-        private final org.xnio.XnioIoThread[] threads = new org.xnio.XnioIoThread[4];
+        private final XnioIoThread[] threads = new XnioIoThread[4];
         @SuppressWarnings("unchecked")
         private final ArrayList<EngineConnection>[] lists = new ArrayList[4];
         private int groups;
@@ -75,12 +80,12 @@ public final class Broadcast {
         public void accept(RealtimeSocket socket) {
             count++;
             EngineConnection connection = socket.connection;
-            io.undertow.websockets.core.WebSocketChannel channel = connection.webSocket();
+            WebSocketChannel channel = connection.webSocket();
             if (channel == null) {
                 connection.send(packet);
                 return;
             }
-            org.xnio.XnioIoThread io = channel.getIoThread();
+            XnioIoThread io = channel.getIoThread();
             int i = 0;
             while (i < groups && threads[i] != io) {
                 i++;
@@ -110,7 +115,7 @@ public final class Broadcast {
                 } else {
                     try {
                         threads[i].execute(write);
-                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                    } catch (RejectedExecutionException e) {
                         // the server is stopping; nothing to deliver to
                     }
                 }
@@ -161,7 +166,7 @@ public final class Broadcast {
         }
     }
 
-    private void forEachTarget(java.util.function.Consumer<RealtimeSocket> action) {
+    private void forEachTarget(Consumer<RealtimeSocket> action) {
         if (rooms.isEmpty()) {
             for (RealtimeSocket socket : namespace.sockets.values()) {
                 if (accepts(socket)) {

@@ -1,19 +1,23 @@
 package relaylab.realtime;
 
+import javax.net.ssl.SSLContext;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Settings of a {@link RealtimeClient}, filled in the lambda given to
- * {@link RealtimeClient#connect(String, java.util.function.Consumer)}. Defaults follow the reference
+ * {@link RealtimeClient#connect(String, Consumer)}. Defaults follow the reference
  * client: reconnect forever with a delay of 1 s doubling up to 5 s, randomised by ±50 %.
  */
 public final class ClientOptions {
     String namespace = "/";
     String path = "/socket.io/";
-    java.util.function.Supplier<? extends Map<String, ?>> auth = Map::of;
-    javax.net.ssl.SSLContext sslContext;
+    Supplier<? extends Map<String, ?>> auth = Map::of;
+    SSLContext sslContext;
     boolean reconnection = true;
     Duration reconnectionDelay = Duration.ofSeconds(1);
     Duration reconnectionDelayMax = Duration.ofSeconds(5);
@@ -51,13 +55,13 @@ public final class ClientOptions {
      * Computes the auth object anew for each connection attempt, e.g. {@code () -> Map.of("lastSeen", lastId)}
      * so that the server can send what was missed while disconnected.
      */
-    public ClientOptions auth(java.util.function.Supplier<? extends Map<String, ?>> auth) {
+    public ClientOptions auth(Supplier<? extends Map<String, ?>> auth) {
         this.auth = Objects.requireNonNull(auth, "auth");
         return this;
     }
 
     /** The SSLContext for {@code https://}/{@code wss://} URLs, e.g. one that trusts a self-signed certificate. */
-    public ClientOptions sslContext(javax.net.ssl.SSLContext context) {
+    public ClientOptions sslContext(SSLContext context) {
         this.sslContext = Objects.requireNonNull(context, "context");
         return this;
     }

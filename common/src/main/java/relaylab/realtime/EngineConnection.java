@@ -1,6 +1,7 @@
 package relaylab.realtime;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import io.undertow.websockets.core.WebSocketCallback;
@@ -10,6 +11,7 @@ import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -63,7 +65,7 @@ final class EngineConnection {
     private WebSocketChannel probe;
     private ArrayDeque<Outbound> queue;
     private HttpServerExchange pendingGet;
-    private io.undertow.server.ServerConnection watched;
+    private ServerConnection watched;
     private boolean postBusy;
     private boolean pollingDone;
     private volatile boolean closed;
@@ -327,7 +329,7 @@ final class EngineConnection {
     }
 
     /** Closes the session when the TCP connection of a pending poll goes away; one listener per TCP connection. */
-    private void watchPollConnection(io.undertow.server.ServerConnection tcp) {
+    private void watchPollConnection(ServerConnection tcp) {
         synchronized (this) {
             if (watched == tcp) {
                 return;
@@ -428,7 +430,7 @@ final class EngineConnection {
             ex.setStatusCode(StatusCodes.BAD_REQUEST);
             ex.endExchange();
             close("transport error");
-        }, java.nio.charset.StandardCharsets.UTF_8);
+        }, StandardCharsets.UTF_8);
     }
 
     private void tooBig(HttpServerExchange exchange, long size) {

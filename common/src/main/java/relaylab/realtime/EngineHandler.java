@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -137,7 +138,7 @@ final class EngineHandler implements HttpHandler {
         });
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HeaderValues values : exchange.getRequestHeaders()) {
-            headers.put(values.getHeaderName().toString().toLowerCase(java.util.Locale.ROOT), List.copyOf(values));
+            headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
         }
         InetSocketAddress peer = exchange.getSourceAddress();
         String address = peer == null ? "unknown" : peer.getHostString() + ":" + peer.getPort();

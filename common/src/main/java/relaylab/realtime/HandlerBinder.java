@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns the {@link OnConnect}/{@link OnEvent}/{@link OnDisconnect} methods of a handler object into
@@ -188,7 +189,7 @@ final class HandlerBinder {
             return true;
         }
         if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
-            return type == Map.class || type == List.class || type == Collection.class || type == java.util.Set.class
+            return type == Map.class || type == List.class || type == Collection.class || type == Set.class
                     || type == Iterable.class || type == CharSequence.class || type == Number.class
                     || JsonNode.class.isAssignableFrom(type);
         }

@@ -3,12 +3,14 @@ package relaylab.realtime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -71,7 +73,7 @@ public final class Namespace {
     public Namespace register(Object handlers) {
         List<HandlerBinder.Bound> bound = HandlerBinder.bind(handlers);
         synchronized (this) {
-            Map<String, List<HandlerBinder.Bound>> copy = new java.util.HashMap<>(boundHandlers);
+            Map<String, List<HandlerBinder.Bound>> copy = new HashMap<>(boundHandlers);
             for (HandlerBinder.Bound b : bound) {
                 switch (b.kind()) {
                     case CONNECT -> connectListeners.add(socket -> b.invoke(socket, List.of(), Ack.NONE, null, "connection"));
@@ -168,7 +170,7 @@ public final class Namespace {
             return;
         }
         Middleware middleware = middlewares.get(index);
-        java.util.concurrent.atomic.AtomicBoolean called = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean called = new AtomicBoolean();
         Middleware.Next next = new Middleware.Next() {
             @Override
             public void ok() {

@@ -3,12 +3,16 @@ package relaylab.realtime;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
 
+import javax.net.ssl.SSLContext;
+
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -523,7 +528,7 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     private Ack replyAck(Transport t, long ackId) {
-        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean sent = new AtomicBoolean();
         return args -> {
             if (sent.compareAndSet(false, true)) {
                 t.send(Packet.encode(Packet.ACK, options.namespace, ackId, Arrays.asList(args)));
@@ -617,7 +622,7 @@ public final class RealtimeClient implements AutoCloseable {
                 || "reconnect_attempt".equals(event);
         events.execute(() -> {
             List<EventHandler> handlers = listeners.get(event);
-            List<Object> view = java.util.Collections.unmodifiableList(args);
+            List<Object> view = Collections.unmodifiableList(args);
             if (!special) {
                 for (BiConsumer<String, List<Object>> any : anyListeners) {
                     try {
@@ -648,10 +653,10 @@ public final class RealtimeClient implements AutoCloseable {
             setDaemon(true);
             if ("wss".equals(uri.getScheme())) {
                 try {
-                    javax.net.ssl.SSLContext context = options.sslContext != null ? options.sslContext
-                            : javax.net.ssl.SSLContext.getDefault();
+                    SSLContext context = options.sslContext != null ? options.sslContext
+                            : SSLContext.getDefault();
                     setSocketFactory(context.getSocketFactory());
-                } catch (java.security.NoSuchAlgorithmException e) {
+                } catch (NoSuchAlgorithmException e) {
                     throw new IllegalStateException("no default SSLContext for " + uri + "; pass one with o.sslContext(...)", e);
                 }
             }

@@ -1,5 +1,7 @@
 package relaylab.realtime;
 
+import javax.net.ssl.SSLContext;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,7 +21,7 @@ public final class RealtimeConfig {
     Duration connectTimeout = Duration.ofSeconds(45);
     String corsOrigin;
     boolean allowPolling = true;
-    javax.net.ssl.SSLContext sslContext;
+    SSLContext sslContext;
 
     RealtimeConfig() {
     }
@@ -82,7 +84,7 @@ public final class RealtimeConfig {
     }
 
     /** Serves HTTPS and {@code wss://} instead of plain HTTP, with this SSLContext (e.g. a self-signed certificate). */
-    public RealtimeConfig ssl(javax.net.ssl.SSLContext context) {
+    public RealtimeConfig ssl(SSLContext context) {
         this.sslContext = Objects.requireNonNull(context, "context");
         return this;
     }

@@ -16,12 +16,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URL;
+import java.nio.ByteBuffer;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -134,14 +138,14 @@ public final class RealtimeServer implements AutoCloseable {
         stopped = true;
         Undertow server = undertow;
         List<EngineConnection> open = List.copyOf(connections.values());
-        java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(open.size());
+        CountDownLatch drained = new CountDownLatch(open.size());
         for (EngineConnection connection : open) {
             connection.close("server shutting down");
             connection.inbox.execute(drained::countDown);
         }
         try {
             // let disconnect listeners run before the worker threads go away
-            if (!drained.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!drained.await(2, TimeUnit.SECONDS)) {
                 LOG.log(System.Logger.Level.WARNING, "some handlers were still busy 2 s after stop(); stopping anyway");
             }
         } catch (InterruptedException e) {
@@ -208,7 +212,7 @@ public final class RealtimeServer implements AutoCloseable {
     }
 
     /** The connected sockets of the default namespace (a snapshot). */
-    public java.util.Collection<RealtimeSocket> sockets() {
+    public Collection<RealtimeSocket> sockets() {
         return root.sockets();
     }
 
@@ -233,7 +237,7 @@ public final class RealtimeServer implements AutoCloseable {
         return namespaces.get(name);
     }
 
-    java.util.Collection<EngineConnection> connections() {
+    Collection<EngineConnection> connections() {
         return List.copyOf(connections.values());
     }
 
@@ -301,6 +305,6 @@ public final class RealtimeServer implements AutoCloseable {
             bytes = in.readAllBytes();
         }
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/javascript; charset=UTF-8");
-        exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
+        exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
     }
 }

@@ -1,6 +1,8 @@
 package relaylab.realtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -15,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -36,7 +39,7 @@ public final class RealtimeSocket {
     private volatile ConcurrentMap<String, Object> data;
     private volatile Map<String, EventHandler[]> handlers = Map.of();
     private volatile List<Consumer<String>> disconnectListeners = List.of();
-    private volatile List<java.util.function.BiConsumer<String, List<Object>>> anyListeners = List.of();
+    private volatile List<BiConsumer<String, List<Object>>> anyListeners = List.of();
     private volatile List<EventFilter> filters = List.of();
     // acks this server is waiting for; guarded by "this"
     private Map<Long, PendingAck> pendingAcks;
@@ -104,7 +107,7 @@ public final class RealtimeSocket {
             if (old == null) {
                 next = new EventHandler[] {handler};
             } else {
-                next = java.util.Arrays.copyOf(old, old.length + 1);
+                next = Arrays.copyOf(old, old.length + 1);
                 next[old.length] = handler;
             }
             copy.put(event, next);
@@ -133,10 +136,10 @@ public final class RealtimeSocket {
      * Registers a listener that sees every event from this client (name and arguments) before its handlers
      * run; useful for logging, counting or rate limiting.
      */
-    public RealtimeSocket onAny(java.util.function.BiConsumer<String, List<Object>> listener) {
+    public RealtimeSocket onAny(BiConsumer<String, List<Object>> listener) {
         Objects.requireNonNull(listener, "listener");
         synchronized (this) {
-            List<java.util.function.BiConsumer<String, List<Object>>> copy = new java.util.ArrayList<>(anyListeners);
+            List<BiConsumer<String, List<Object>>> copy = new ArrayList<>(anyListeners);
             copy.add(listener);
             anyListeners = List.copyOf(copy);
         }
@@ -150,7 +153,7 @@ public final class RealtimeSocket {
     public RealtimeSocket use(EventFilter filter) {
         Objects.requireNonNull(filter, "filter");
         synchronized (this) {
-            List<EventFilter> copy = new java.util.ArrayList<>(filters);
+            List<EventFilter> copy = new ArrayList<>(filters);
             copy.add(filter);
             filters = List.copyOf(copy);
         }
@@ -161,7 +164,7 @@ public final class RealtimeSocket {
     public RealtimeSocket onDisconnect(Consumer<String> listener) {
         Objects.requireNonNull(listener, "listener");
         synchronized (this) {
-            List<Consumer<String>> copy = new java.util.ArrayList<>(disconnectListeners);
+            List<Consumer<String>> copy = new ArrayList<>(disconnectListeners);
             copy.add(listener);
             disconnectListeners = List.copyOf(copy);
         }
@@ -317,7 +320,7 @@ public final class RealtimeSocket {
                 return;
             }
         }
-        for (java.util.function.BiConsumer<String, List<Object>> any : anyListeners) {
+        for (BiConsumer<String, List<Object>> any : anyListeners) {
             try {
                 any.accept(event, view);
             } catch (RuntimeException e) {
@@ -397,7 +400,7 @@ public final class RealtimeSocket {
                 return;
             }
             if (connected()) {
-                connection.send(Packet.encode(Packet.ACK, namespace.name(), ackId, java.util.Arrays.asList(args)));
+                connection.send(Packet.encode(Packet.ACK, namespace.name(), ackId, Arrays.asList(args)));
             }
         }
     }

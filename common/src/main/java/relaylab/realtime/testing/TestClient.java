@@ -6,6 +6,7 @@ import relaylab.realtime.RealtimeServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -63,7 +64,7 @@ public final class TestClient implements AutoCloseable {
 
     private static List<Object> nullSafe(List<Object> args) {
         // List.copyOf refuses nulls; JSON null arguments are legal
-        return java.util.Collections.unmodifiableList(new ArrayList<>(args));
+        return Collections.unmodifiableList(new ArrayList<>(args));
     }
 
     /** The underlying client, for anything this wrapper does not offer. */
