@@ -31,7 +31,7 @@ function assert(condition, message) {
 
 async function main() {
     const httpServer = http.createServer();
-    const server = new Server(httpServer, { serveClient: false, pingInterval: 300, pingTimeout: 200 });
+    const server = new Server(httpServer, { serveClient: false, pingInterval: 300, pingTimeout: 3000 });
     server.on('connection', (socket) => {
         socket.on('echo', (...args) => {
             const ack = typeof args[args.length - 1] === 'function' ? args.pop() : null;
@@ -155,6 +155,7 @@ async function main() {
             s.disconnect();
             assert(called === 1 && seen.includes('function'), 'auth function called ' + called + ' times; server saw ' + seen);
         },
+        // The server sends its next ping only after the pong for the previous one: three pings prove the pongs.
         'answers the server pings (stays connected over several ping intervals)': async () => {
             const s = io(url, { forceNew: true });
             await once(s, 'connect');
