@@ -116,7 +116,7 @@ public class Rooms {
                 }
             }));
             socket.on("whisper", guard((args, ack) -> {
-                Whisper w = args.size() > 0 && args.get(0) instanceof Map ? RealtimeJson.convert(args.get(0), Whisper.class) : null;
+                Whisper w = whisperOf(args);
                 ack.send(w == null || w.to() == null || w.text() == null || w.text().isBlank()
                         ? Reply.refused("A whisper needs {to, text}.") : whisper(socket, w.to().strip(), w.text().strip()));
             }));
@@ -130,17 +130,17 @@ public class Rooms {
     }
 
     @Task(number = 1, title = "Move a socket from room to room",
-            hint = "Remember the new room in socket.data() under \"room\" (put returns the old one). Leave the old"
+            hint = "Put the new room in socket.data() under \"room\" (put returns the old one; room(socket) reads it). Leave the old"
                     + " room and tell it \"left\"; join the new room and tell it \"joined\" (socket.to(room) reaches the"
                     + " others); tell the mover \"room\" with socket.emit. Each carries new Presence(room, name, members(room)).")
     void switchRoom(RealtimeSocket socket, String room) {
-        // TODO 1: remember the room in socket.data(); leave the old room and tell it "left", join the new one
+        // TODO 1: put the room in socket.data() under "room"; leave the old room and tell it "left", join the new one
         // TODO 1: and tell it "joined", then tell the mover "room", each with a Presence (task 1)
         throw new UnsupportedOperationException("TODO 1: move the socket to the room");
     }
 
     @Task(number = 2, title = "Talk to your room only",
-            hint = "Send new Message(room, name, text) to every socket in the sender's room, the sender included:"
+            hint = "Send new Message(room(socket), name(socket), text) to every socket in the sender's room, the sender included:"
                     + " chat.to(room).emit(...). socket.to(room) would skip the sender; chat.emit would reach every room.")
     void say(RealtimeSocket socket, String text) {
         // TODO 2: send a Message to everyone in the sender's room, the sender too, and to nobody else (task 2)
@@ -167,7 +167,7 @@ public class Rooms {
 
     @Task(number = 5, title = "Clean up when a socket disconnects",
             hint = "The core already took the socket out of its rooms; what this lesson remembers is yours to"
-                    + " forget: users.remove(name, socket.id()). Then tell the socket's last room \"left\" with"
+                    + " forget: users.remove(name, socket.id()). Then tell the socket's last room (room(socket)) \"left\" with"
                     + " new Presence(room, name, members(room)).")
     void leave(RealtimeSocket socket) {
         // TODO 5: forget the socket's name in users, then tell its last room "left" with a Presence (task 5)
@@ -176,8 +176,14 @@ public class Rooms {
 
     // ------------------------------------------------------------------ given: helpers, plumbing and the demo
 
+    /** The socket's name, put in socket.data() by the middleware when it connected. */
     static String name(RealtimeSocket socket) {
         return (String) socket.data().get("name");
+    }
+
+    /** The socket's room, as switchRoom stored it in socket.data() under "room" (null before). */
+    static String room(RealtimeSocket socket) {
+        return (String) socket.data().get("room");
     }
 
     /** The names of the sockets in a room now, sorted. */
@@ -187,6 +193,18 @@ public class Rooms {
 
     private static String text(List<Object> args) {
         return args.size() > 0 && args.get(0) instanceof String s ? s : null;
+    }
+
+    /** The whisper a client sent, or null when it is not a {to, text} object (the handler then says so). */
+    private static Whisper whisperOf(List<Object> args) {
+        if (args.isEmpty() || !(args.get(0) instanceof Map)) {
+            return null;
+        }
+        try {
+            return RealtimeJson.convert(args.get(0), Whisper.class);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** A handler that answers an unfinished TODO in its ack and keeps it for main, instead of a stack trace. */

@@ -139,12 +139,14 @@ class RoomsTest {
 
     @Test
     @Tag("task:3")
-    @DisplayName("a whisper to a name nobody has answers with an error naming it")
+    @DisplayName("a whisper to a name nobody has, or without {to, text}, answers with a clear error")
     void whisperToNobody() {
         TestClient ada = user("ada");
         Map<String, Object> reply = first(ada.ack("whisper", Map.of("to", "zed", "text", "hello?")));
         assertThat(reply).as("the ack of a whisper to zed").containsEntry("ok", false);
         assertThat(String.valueOf(reply.get("error"))).as("the error of a whisper to zed").contains("zed");
+        assertThat(first(ada.ack("whisper", "zed, hello?"))).as("the ack of a whisper that is not a {to, text} object")
+                .containsEntry("ok", false).containsKey("error");
     }
 
     @Test
