@@ -138,7 +138,12 @@ public final class Namespace {
     }
 
     void addToRoom(String room, RealtimeSocket socket) {
-        rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(socket);
+        // add inside compute: a concurrent removeFromRoom may drop the set when it becomes empty
+        rooms.compute(room, (r, set) -> {
+            Set<RealtimeSocket> members = set != null ? set : ConcurrentHashMap.newKeySet();
+            members.add(socket);
+            return members;
+        });
     }
 
     void removeFromRoom(String room, RealtimeSocket socket) {
