@@ -51,7 +51,7 @@ public final class Broadcast {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
         }
         Outbound packet = Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args));
-        Fanout fanout = new Fanout(packet, namespace.sockets.size());
+        Fanout fanout = new Fanout(packet, namespace.sockets.size(), false);
         forEachTarget(fanout);
         fanout.flush();
         return fanout.count;
@@ -65,15 +65,25 @@ public final class Broadcast {
     private static final class Fanout implements Consumer<RealtimeSocket> {
         private final Outbound packet;
         private final int expected;
+        private final boolean droppable;
         private final XnioIoThread[] threads = new XnioIoThread[4];
         @SuppressWarnings("unchecked")
         private final ArrayList<EngineConnection>[] lists = new ArrayList[4];
         private int groups;
         int count;
 
-        Fanout(Outbound packet, int expected) {
+        Fanout(Outbound packet, int expected, boolean droppable) {
             this.packet = packet;
             this.expected = expected;
+            this.droppable = droppable;
+        }
+
+        private void sendDirect(EngineConnection connection) {
+            if (droppable) {
+                connection.sendVolatile(packet);
+            } else {
+                connection.send(packet);
+            }
         }
 
         @Override
@@ -82,7 +92,7 @@ public final class Broadcast {
             EngineConnection connection = socket.connection;
             WebSocketChannel channel = connection.webSocket();
             if (channel == null) {
-                connection.send(packet);
+                sendDirect(connection);
                 return;
             }
             XnioIoThread io = channel.getIoThread();
@@ -92,7 +102,7 @@ public final class Broadcast {
             }
             if (i == groups) {
                 if (groups == threads.length) {
-                    connection.send(packet);
+                    sendDirect(connection);
                     return;
                 }
                 threads[i] = io;
@@ -130,12 +140,10 @@ public final class Broadcast {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
         }
         Outbound packet = Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args));
-        int[] count = new int[1];
-        forEachTarget(socket -> {
-            socket.connection.sendVolatile(packet);
-            count[0]++;
-        });
-        return count[0];
+        Fanout fanout = new Fanout(packet, namespace.sockets.size(), true);
+        forEachTarget(fanout);
+        fanout.flush();
+        return fanout.count;
     }
 
     /** Makes every target socket join {@code room} (e.g. move everyone of room "a" into "b"). */
