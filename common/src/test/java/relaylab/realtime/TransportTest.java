@@ -30,6 +30,7 @@ class TransportTest {
             socket.emit("welcome", "hi");
             socket.on("echo", (args, ack) -> ack.send(args.toArray()));
             socket.on("shout", args -> socket.emit("shouted", args.toArray()));
+            socket.on("all", args -> socket.namespace().emit("everyone", args.toArray()));
         }));
     }
 
@@ -70,6 +71,24 @@ class TransportTest {
             assertThat(received.toString()).contains("431[1]");
             assertThat(post(fx, sid, "1").body()).isEqualTo("ok");
             Await.until("session closed", () -> fx.server().connectionCount() == 0 && fx.server().timerCount() == 0);
+        }
+    }
+
+    @Test
+    @DisplayName("one broadcast reaches WebSocket clients and polling sessions alike")
+    void mixedBroadcast() throws Exception {
+        try (RealtimeFixture fx = echoServer(cfg -> { })) {
+            String sid = handshake(fx);
+            post(fx, sid, "40");
+            assertThat(get(fx, "EIO=4&transport=polling&sid=" + sid).body()).startsWith("40{");
+            TestClient ws = fx.client();
+            ws.emit("all", "news");
+            ws.await("everyone", WAIT);
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().contains("42[\"everyone\",\"news\"]")) {
+                seen.append(get(fx, "EIO=4&transport=polling&sid=" + sid).body());
+            }
+            assertThat(seen.toString()).contains("42[\"everyone\",\"news\"]");
         }
     }
 
