@@ -229,39 +229,33 @@ public class Rooms {
 
     @Command(name = "lesson08", mixinStandardHelpOptions = true,
             description = "Runs the rooms chat: three bots and an admin show rooms at work, then open the page.")
-    static final class Options {
+    static final class Main implements Runnable {
         @Option(names = "--port", defaultValue = "3000", description = "port to listen on (0 picks a free one); default ${DEFAULT-VALUE}")
         int port;
+
+        @Override
+        public void run() {
+            Exercise.run(Rooms.class, () -> {
+                if (Rooms.class.getClassLoader().getResource("index.html") == null) {
+                    throw new IllegalStateException("index.html is not on the classpath; start the lesson with ./jbang lesson08");
+                }
+                RealtimeServer server = RealtimeServer.create(Rooms::configure);
+                Rooms app = new Rooms(server);
+                server.start(port);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.stop();
+                    System.out.println("Rooms server stopped.");
+                }));
+                String url = "http://localhost:" + server.port();
+                System.out.println("Rooms chat on " + url + " (Ctrl-C stops it). Bots ada, linus and grace show what they receive:");
+                RoomsBots.run(app, server.url());
+                System.out.println("Now open " + url + " in two browser tabs, pick a name in each, switch rooms and whisper.");
+                new CountDownLatch(1).await();
+            });
+        }
     }
 
     public static void main(String[] args) {
-        Options options = new Options();
-        CommandLine cli = new CommandLine(options);
-        try {
-            if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
-                return;
-            }
-        } catch (CommandLine.ParameterException e) {
-            System.err.println(e.getMessage());
-            cli.usage(System.err);
-            System.exit(2);
-        }
-        Exercise.run(Rooms.class, () -> {
-            if (Rooms.class.getClassLoader().getResource("index.html") == null) {
-                throw new IllegalStateException("index.html is not on the classpath; start the lesson with ./jbang lesson08");
-            }
-            RealtimeServer server = RealtimeServer.create(Rooms::configure);
-            Rooms app = new Rooms(server);
-            server.start(options.port);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.stop();
-                System.out.println("Rooms server stopped.");
-            }));
-            String url = "http://localhost:" + server.port();
-            System.out.println("Rooms chat on " + url + " (Ctrl-C stops it). Bots ada, linus and grace show what they receive:");
-            RoomsBots.run(app, server.url());
-            System.out.println("Now open " + url + " in two browser tabs, pick a name in each, switch rooms and whisper.");
-            new CountDownLatch(1).await();
-        });
+        System.exit(new CommandLine(new Main()).execute(args));
     }
 }

@@ -161,39 +161,33 @@ public class ChatApp {
 
     @Command(name = "lesson09", mixinStandardHelpOptions = true,
             description = "Runs the chat: two bots chat first, then open the page in two browser tabs.")
-    static final class Options {
+    static final class Main implements Runnable {
         @Option(names = "--port", defaultValue = "3000", description = "port to listen on (0 picks a free one); default ${DEFAULT-VALUE}")
         int port;
+
+        @Override
+        public void run() {
+            Exercise.run(ChatApp.class, () -> {
+                if (ChatApp.class.getClassLoader().getResource(PAGE) == null) {
+                    throw new IllegalStateException(PAGE + " is not on the classpath; start the lesson with ./jbang lesson09");
+                }
+                RealtimeServer server = RealtimeServer.create(ChatApp::configure);
+                ChatApp app = new ChatApp(server);
+                server.start(port);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.stop();
+                    System.out.println("Chat server stopped.");
+                }));
+                String url = "http://localhost:" + server.port();
+                System.out.println("Chat server on " + url + " (Ctrl-C stops it). Two bots chat first; linus shows what he receives:");
+                ChatBots.run(app);
+                System.out.println("Now open " + url + " in two browser tabs, pick a name in each and chat.");
+                new CountDownLatch(1).await();
+            });
+        }
     }
 
     public static void main(String[] args) {
-        Options options = new Options();
-        CommandLine cli = new CommandLine(options);
-        try {
-            if (CommandLine.printHelpIfRequested(cli.parseArgs(args))) {
-                return;
-            }
-        } catch (CommandLine.ParameterException e) {
-            System.err.println(e.getMessage());
-            cli.usage(System.err);
-            System.exit(2);
-        }
-        Exercise.run(ChatApp.class, () -> {
-            if (ChatApp.class.getClassLoader().getResource(PAGE) == null) {
-                throw new IllegalStateException(PAGE + " is not on the classpath; start the lesson with ./jbang lesson09");
-            }
-            RealtimeServer server = RealtimeServer.create(ChatApp::configure);
-            ChatApp app = new ChatApp(server);
-            server.start(options.port);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.stop();
-                System.out.println("Chat server stopped.");
-            }));
-            String url = "http://localhost:" + server.port();
-            System.out.println("Chat server on " + url + " (Ctrl-C stops it). Two bots chat first; linus shows what he receives:");
-            ChatBots.run(app);
-            System.out.println("Now open " + url + " in two browser tabs, pick a name in each and chat.");
-            new CountDownLatch(1).await();
-        });
+        System.exit(new CommandLine(new Main()).execute(args));
     }
 }
