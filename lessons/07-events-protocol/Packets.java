@@ -141,8 +141,9 @@ final class Packets {
     }
 
     @Task(number = 2, title = "Decode a packet",
-            hint = "Walk the frame with an index: it must start with '4' (else Rule.EMPTY or Rule.NOT_A_MESSAGE),"
-                    + " then Type.of(next char, frame); a '/' starts a namespace that runs to the next ',' or to the end"
+            hint = "Walk the frame with an index: it must start with '4' (Rule.EMPTY for \"\", else Rule.NOT_A_MESSAGE)"
+                    + " and go on with a type character (Rule.UNKNOWN_TYPE if there is none; Type.of(c, frame) checks it);"
+                    + " a '/' starts a namespace that runs to the next ',' or to the end"
                     + " (Rule.NAMESPACE unless it is a plain name like /admin); then up to 15 digits are the ack id"
                     + " (Rule.ACK_ID if more); the rest, if any, goes through readJson.")
     static Packet parse(String frame) {
