@@ -132,9 +132,22 @@ public final class RealtimeServer implements AutoCloseable {
 
     /**
      * Stops the server: disconnects every socket (reason "server shutting down"), closes every connection,
-     * frees the port and stops the timers. Safe to call twice.
+     * frees the port and stops the timers. Safe to call twice. Called from a handler (one of the server's own
+     * threads, which the shutdown has to wait for), it returns at once and the shutdown finishes just after.
      */
-    public synchronized void stop() {
+    public void stop() {
+        Undertow server = undertow;
+        if (server != null && Thread.currentThread().getName().startsWith(server.getWorker().getName() + " ")) {
+            stopped = true;
+            Thread stopper = new Thread(this::stopNow, "realtime-stop-" + port);
+            stopper.setDaemon(false);
+            stopper.start();
+            return;
+        }
+        stopNow();
+    }
+
+    private synchronized void stopNow() {
         stopped = true;
         Undertow server = undertow;
         List<EngineConnection> open = List.copyOf(connections.values());

@@ -197,6 +197,31 @@ class RealtimeClientTest {
     }
 
     @Test
+    @DisplayName("a handler may stop the server: stop() returns at once and the shutdown completes just after")
+    void stopFromHandler() {
+        RealtimeServer server = RealtimeServer.create().start(0);
+        List<Long> stopMillis = new CopyOnWriteArrayList<>();
+        server.on("connection", s -> s.on("shutdown", args -> {
+            long start = System.nanoTime();
+            server.stop();
+            stopMillis.add((System.nanoTime() - start) / 1_000_000);
+        }));
+        RealtimeClient client = RealtimeClient.connect(server.url(), o -> o.reconnection(false)).awaitConnected(WAIT);
+        try {
+            List<String> reasons = new CopyOnWriteArrayList<>();
+            client.onDisconnect(reasons::add);
+            client.emit("shutdown");
+            Await.until("the handler's stop() returned", () -> stopMillis.size() == 1);
+            Await.until("the client was disconnected", () -> !reasons.isEmpty());
+            Await.until("the server cleaned up", () -> server.connectionCount() == 0 && server.timerCount() == 0);
+            assertThat(stopMillis.get(0)).as("ms the handler spent in stop()").isLessThan(1000);
+        } finally {
+            client.disconnect();
+            server.stop();
+        }
+    }
+
+    @Test
     @DisplayName("stopping the server disconnects sockets with server shutting down and frees the port")
     void stopFreesEverything() throws Exception {
         List<String> reasons = new CopyOnWriteArrayList<>();
