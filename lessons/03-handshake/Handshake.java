@@ -128,20 +128,18 @@ public class Handshake {
             System.out.println("The same TCP connection now carries WebSocket frames, in both directions.\n");
             byte[][] messages = {"Hello".getBytes(StandardCharsets.UTF_8),
                 "A longer line. ".repeat(20).getBytes(StandardCharsets.UTF_8), new byte[70_000]};
-            boolean first = true;
-            for (byte[] message : messages) {
-                int opcode = message.length > 65_535 ? Frames.BINARY : Frames.TEXT;
-                out.write(Frames.encode(opcode, message, Frames.newMask()));
+            for (int i = 0; i < messages.length; i++) {
+                int opcode = messages[i].length > 65_535 ? Frames.BINARY : Frames.TEXT;
+                out.write(Frames.encode(opcode, messages[i], Frames.newMask()));
                 out.flush();
                 WireTrace.frame("client → server", out.take(), true);
-                Frames.Frame answer = Frames.decode(in, false, MAX_FRAME);
-                WireTrace.frame(first ? "server → client (sent unasked, right after the 101: the server may speak first)"
-                        : "server → client (the echo)", in.take(), false);
-                if (first) {
-                    first = false;
-                    answer = Frames.decode(in, false, MAX_FRAME);
-                    WireTrace.frame("server → client (the echo)", in.take(), false);
+                if (i == 0) {
+                    Frames.decode(in, false, MAX_FRAME);
+                    WireTrace.frame("server → client (sent unasked, right after the 101: the server may speak first)",
+                            in.take(), false);
                 }
+                Frames.decode(in, false, MAX_FRAME);
+                WireTrace.frame("server → client (the echo)", in.take(), false);
                 System.out.println();
             }
             int code = close(in, out, 1000, "done");
@@ -164,6 +162,10 @@ public class Handshake {
         if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
             cli.usage(System.out);
             return;
+        }
+        if (options.port < 0 || options.port > 65_535) {
+            System.err.println("--port must be from 0 to 65535 (0 picks a free port), not " + options.port);
+            System.exit(2);
         }
         Exercise.run(Handshake.class, () -> demo(options));
     }

@@ -82,7 +82,7 @@ public class RequestResponse {
         int port;
     }
 
-    /** One run of the chat with one polling style; returns what the two users' polling cost. */
+    /** One run of the chat with one polling style; prints what the two users' polling cost. */
     static void chat(String style, Options options, Duration pace) throws Exception {
         Board board = new Board();
         try (ChatServer server = ChatServer.start(board, options.port)) {
@@ -180,6 +180,12 @@ public class RequestResponse {
         if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
             cli.usage(System.out);
             return;
+        }
+        if (options.seconds < 1 || options.interval < 1 || options.waitMillis < 1 || options.waitMillis > 60_000
+                || options.port < 0 || options.port > 65_535) {
+            System.err.println("need --seconds 1 or more, --interval 1 or more, --wait from 1 to 60000 and --port from"
+                    + " 0 to 65535 (0 picks a free port)");
+            System.exit(2);
         }
         Exercise.run(RequestResponse.class, () -> {
             Duration pace = Duration.ofMillis(700);

@@ -163,9 +163,6 @@ public class PollingVsWebSocket {
     }
 
     static void demo(Options options) throws Exception {
-        if (options.users < 2 || options.seconds < 1 || options.interval < 1 || options.rate <= 0) {
-            throw new IllegalArgumentException("need --users 2 or more, --seconds 1 or more, --interval 1 or more, --rate above 0");
-        }
         System.out.println("Checking the instruments first:");
         List<Long> oneToHundred = LongStream.rangeClosed(1, 100).boxed().toList();
         System.out.printf("  percentile: p50 and p99 of 1, 2, ... 100 are %d and %d%n", percentile(oneToHundred, 50),
@@ -217,6 +214,11 @@ public class PollingVsWebSocket {
         if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
             cli.usage(System.out);
             return;
+        }
+        if (options.users < 2 || options.seconds < 1 || options.interval < 1 || !(options.rate > 0 && options.rate <= 1000)) {
+            System.err.println("need --users 2 or more, --seconds 1 or more, --interval 1 or more and --rate above 0"
+                    + " (at most 1000 messages per second)");
+            System.exit(2);
         }
         Exercise.run(PollingVsWebSocket.class, () -> demo(options));
     }
