@@ -24,6 +24,7 @@ public final class ClientOptions {
     double randomizationFactor = 0.5;
     int reconnectionAttempts = Integer.MAX_VALUE;
     Duration connectTimeout = Duration.ofSeconds(20);
+    boolean answerPings = true;
 
     ClientOptions() {
     }
@@ -105,6 +106,15 @@ public final class ClientOptions {
     /** How long one connection attempt may take (TCP + handshake + CONNECT) before it counts as failed; default 20 s. */
     public ClientOptions connectTimeout(Duration timeout) {
         this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /**
+     * Whether to answer the server's heartbeat pings (default true). False simulates a frozen client, for demos
+     * and tests of dead-peer detection: the server then closes the connection with "ping timeout".
+     */
+    public ClientOptions answerPings(boolean answer) {
+        this.answerPings = answer;
         return this;
     }
 

@@ -56,6 +56,7 @@ public final class RealtimeClient implements AutoCloseable {
     private final SerialExecutor events = new SerialExecutor(LISTENERS);
     private final Map<String, List<EventHandler>> listeners = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, List<Object>>> anyListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> pingListeners = new CopyOnWriteArrayList<>();
 
     // guarded by "this"
     private Transport transport;
@@ -161,6 +162,12 @@ public final class RealtimeClient implements AutoCloseable {
     /** Listens to every event from the server (not connect/disconnect/connect_error); useful for logging and tests. */
     public RealtimeClient onAny(BiConsumer<String, List<Object>> listener) {
         anyListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Called each time a heartbeat ping from the server arrives (the client answers it by itself). */
+    public RealtimeClient onPing(Runnable listener) {
+        pingListeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -373,8 +380,13 @@ public final class RealtimeClient implements AutoCloseable {
         switch (text.charAt(0)) {
             case '0' -> onOpenPacket(t, text.substring(1));
             case '2' -> {
-                t.send("3");
+                if (options.answerPings) {
+                    t.send("3");
+                }
                 armWatchdog(t);
+                for (Runnable listener : pingListeners) {
+                    events.execute(listener);
+                }
             }
             case '1' -> {
                 synchronized (this) {

@@ -167,6 +167,23 @@ class RealtimeClientTest {
     }
 
     @Test
+    @DisplayName("onPing sees the heartbeats; a client told not to answer them is dropped with ping timeout")
+    void pingsAndFrozenClient() {
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.pingInterval(Duration.ofMillis(50)).pingTimeout(Duration.ofMillis(100)),
+                server -> server.on("connection", s -> s.onDisconnect(reasons::add)))) {
+            TestClient alive = fx.client();
+            java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+            alive.client().onPing(pings::incrementAndGet);
+            TestClient frozen = fx.client(o -> o.answerPings(false).reconnection(false));
+            assertThat(frozen.awaitDisconnected(WAIT)).as("the frozen client's view").isEqualTo("transport close");
+            Await.until("server reason", () -> reasons.contains("ping timeout"), () -> reasons.toString());
+            Await.until("three pings seen", () -> pings.get() >= 3);
+            assertThat(alive.connected()).as("the client that answers stays connected").isTrue();
+        }
+    }
+
+    @Test
     @DisplayName("a client reconnects to a new server started on the same port after a restart")
     void reconnectsAfterServerRestart() {
         RealtimeServer first = RealtimeServer.create().start(0);
