@@ -19,12 +19,17 @@ import java.util.Random;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import relaylab.http.ChatServer;
 import relaylab.http.MemoryBoard;
 import relaylab.http.Transport;
 
+/** The scenario tests run first, in an order that spreads the runs over them (each test has 20 s). */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PollingVsWebSocketTest {
     /** Short on purpose: 2 s per transport, 3 users, 10 messages per second, short polling every 500 ms. */
     private static final PollingVsWebSocket.Workload WORKLOAD =
@@ -191,6 +196,7 @@ class PollingVsWebSocketTest {
     // task 3
 
     @Test
+    @Order(1)
     @Tag("task:3")
     @DisplayName("over WebSocket, every message reaches every other user, with no HTTP request after joining")
     void websocketScenario() throws Exception {
@@ -204,6 +210,7 @@ class PollingVsWebSocketTest {
     }
 
     @Test
+    @Order(2)
     @Tag("task:3")
     @DisplayName("with short polling, every message is delivered and every post and poll is an HTTP request")
     void shortPollingScenario() throws Exception {
@@ -215,6 +222,7 @@ class PollingVsWebSocketTest {
     }
 
     @Test
+    @Order(3)
     @Tag("task:3")
     @DisplayName("WebSocket's median latency is at least 5 times lower than short polling's every 500 ms")
     void websocketIsFaster() throws Exception {
@@ -225,6 +233,7 @@ class PollingVsWebSocketTest {
     }
 
     @Test
+    @Order(4)
     @Tag("task:3")
     @DisplayName("WebSocket puts fewer bytes on the wire per message than short polling and long polling")
     void websocketSendsFewerBytes() throws Exception {
