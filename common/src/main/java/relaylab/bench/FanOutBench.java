@@ -333,11 +333,19 @@ public final class FanOutBench {
     static void printStep(Step s, String note) {
         System.out.printf(Locale.ROOT, "%8d %11s %12s %9s %9s %9s %6d %8d %14.2f %11.2f %15.2f %11s %6s  %s%n", s.rate(),
                 String.format(Locale.ROOT, "%,d", s.offeredPerSecond()), String.format(Locale.ROOT, "%,.0f", s.deliveredPerSecond()),
-                millis(s.p50()), millis(s.p99()), millis(s.max()), s.lost(), s.late(), s.serverMicros(), s.serverSysMicros(),
-                s.loadgenMicros(), millis(s.senderLagMax()), s.load(), note);
+                millis(s.p50()), millis(s.p99()), exactMillis(s.max()), s.lost(), s.late(), s.serverMicros(), s.serverSysMicros(),
+                s.loadgenMicros(), exactMillis(s.senderLagMax()), s.load(), note);
     }
 
+    static String exactMillis(long nanos) {
+        return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
+    }
+
+    /** A percentile from the histogram. */
     static String millis(long nanos) {
+        if (nanos >= Histogram.LIMIT_NANOS) {
+            return ">= 10 s"; // the histogram's last bucket; the max column is exact
+        }
         return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
     }
 
@@ -351,7 +359,7 @@ public final class FanOutBench {
                         + "server %.2f us CPU per delivery, load generator %.2f us%n",
                 o.rate(), (long) o.rate() * o.clients(), median(runs, r -> r.fixed().deliveredPerSecond()),
                 millis((long) median(runs, r -> (double) r.fixed().p50())), millis((long) median(runs, r -> (double) r.fixed().p99())),
-                millis((long) median(runs, r -> (double) r.fixed().max())), runs.stream().mapToLong(r -> r.fixed().lost()).sum(),
+                exactMillis((long) median(runs, r -> (double) r.fixed().max())), runs.stream().mapToLong(r -> r.fixed().lost()).sum(),
                 median(runs, r -> r.fixed().serverMicros()), median(runs, r -> r.fixed().loadgenMicros()));
         System.out.printf(Locale.ROOT, "sustained deliveries/s: %,.0f (per run:", median(runs, r -> (double) r.sustainedPerSecond()));
         for (Run r : runs) {
@@ -1120,7 +1128,8 @@ public final class FanOutBench {
     /** Latency counts in 10 us buckets up to 10 s (beyond: the last bucket), plus the exact maximum. */
     static final class Histogram {
         private static final long BUCKET_NANOS = 10_000;
-        private final long[] counts = new long[1_000_000];
+        static final long LIMIT_NANOS = 10_000_000_000L;
+        private final long[] counts = new long[(int) (LIMIT_NANOS / BUCKET_NANOS)];
         private long total;
         private long max;
 
