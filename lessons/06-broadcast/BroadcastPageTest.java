@@ -122,7 +122,8 @@ class BroadcastPageTest {
                 driver.switchTo().window(aliceTab);
                 assertThat(linesWith(alice, "Hello Bob!")).as("lines in Alice's tab with Alice's message").isEqualTo(1);
                 assertThat(linesWith(alice, "Hi Alice, Bob here")).as("lines in Alice's tab with Bob's message").isEqualTo(1);
-                Screenshots.save(alice, 6);
+                driver.switchTo().window(bobTab);
+                Screenshots.save(bob, 6);
             } finally {
                 driver.switchTo().window(bobTab).close();
                 driver.switchTo().window(aliceTab);
