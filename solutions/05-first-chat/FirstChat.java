@@ -61,7 +61,7 @@ public class FirstChat implements Callable<Integer> {
     /** The first unfinished TODO the server ran into; the run stops with it (see main). */
     static final CompletableFuture<Void> UNFINISHED = new CompletableFuture<>();
 
-    /** The server's settings: the page and socket.io.js come from the classpath root. */
+    /** The server's settings: index.html comes from the classpath root (the core serves /socket.io/socket.io.js). */
     static void configure(RealtimeConfig cfg) {
         cfg.staticFiles("/");
     }

@@ -73,6 +73,7 @@ public class BroadcastChat implements Callable<Integer> {
     /** The first unfinished TODO the server ran into; the run stops with it. */
     static final CompletableFuture<Void> UNFINISHED = new CompletableFuture<>();
 
+    /** The server's settings: index.html comes from the classpath root (the core serves /socket.io/socket.io.js). */
     static void configure(RealtimeConfig cfg) {
         cfg.staticFiles("/");
     }
