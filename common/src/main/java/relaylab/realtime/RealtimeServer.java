@@ -292,9 +292,19 @@ public final class RealtimeServer implements AutoCloseable {
     private HttpHandler staticHandler() {
         ResourceManager manager = null;
         if (config.staticDir != null) {
+            if (!java.nio.file.Files.isDirectory(config.staticDir)) {
+                LOG.log(System.Logger.Level.WARNING, "static directory " + config.staticDir.toAbsolutePath()
+                        + " does not exist; every page will be 404");
+            }
             manager = new PathResourceManager(config.staticDir);
         } else if (config.staticClasspath != null) {
             String prefix = config.staticClasspath.replaceAll("^/+|/+$", "");
+            if (!prefix.isEmpty() && classLoader.getResource(prefix) == null
+                    && classLoader.getResource(prefix + "/index.html") == null) {
+                LOG.log(System.Logger.Level.WARNING, "static folder \"" + config.staticClasspath + "\" is not on the classpath;"
+                        + " every page will be 404 (put the folder on the classpath: in a JBang script list the files with"
+                        + " //FILES, in Maven under src/main/resources; or use cfg.staticDir(Path))");
+            }
             manager = new ClassPathResourceManager(classLoader, prefix);
         }
         if (manager == null) {
