@@ -135,6 +135,10 @@ public class BroadcastChat implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (workers < 0 || messages < 0) {
+            System.err.printf("--workers and --messages take 0 or more (got %d and %d), e.g. --workers 5%n", workers, messages);
+            return 2;
+        }
         Exercise.run(BroadcastChat.class, () -> {
             RealtimeServer server = RealtimeServer.create(BroadcastChat::configure);
             setup(server);
