@@ -58,7 +58,8 @@ import relaylab.realtime.RealtimeServer;
  * <p>Phases of one run: (1) heap per idle connection: GC, used heap, open {@code --idle} connections, GC,
  * used heap again, divide; (2) fan-out at the fixed offered rate (after a warm-up), then rising rates
  * until the server falls behind (p99 &ge; 100 ms, less than 95% of the offered deliveries per second, or a
- * lost message) or {@code --max-rate} is reached. Loopback only; every wait has a deadline.
+ * lost message) or {@code --max-rate} is reached; when it is already behind at the fixed rate, falling rates
+ * (75, 50, 25, 10 %) find the rate it sustains. Loopback only; every wait has a deadline.
  */
 public final class FanOutBench {
 
@@ -263,6 +264,18 @@ public final class FanOutBench {
                     rising.add(s);
                     printStep(s, s.keptUp() ? "" : "fell behind");
                     if (!s.keptUp()) {
+                        break;
+                    }
+                }
+            } else {
+                // Behind at the fixed rate: step down to find the rate it does sustain on this machine now.
+                int seconds = Math.max(3, o.seconds() / 2);
+                for (int percent : new int[] {75, 50, 25, 10}) {
+                    int rate = Math.max(1, o.rate() * percent / 100);
+                    Step s = step(gen, server, rate, seconds, o.clients());
+                    rising.add(s);
+                    printStep(s, s.keptUp() ? "kept up (stepping down)" : "fell behind (stepping down)");
+                    if (s.keptUp() || rate == 1) {
                         break;
                     }
                 }
