@@ -5,6 +5,7 @@
 //DEPS org.java-websocket:Java-WebSocket:1.6.0
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
+//DEPS info.picocli:picocli:4.7.7
 //SOURCES ../realtime/*.java
 //SOURCES RawFanOutServer.java
 
@@ -33,17 +34,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import picocli.CommandLine;
 import relaylab.realtime.RealtimeServer;
 
 /**
- * Fan-out benchmark of relaylab's realtime server: {@code ./jbang bench} (flags: --clients, --rate,
- * --seconds, --idle, --max-rate, --runs).
+ * Fan-out benchmark of relaylab's realtime server: {@code ./jbang bench} (options: --clients, --rate,
+ * --seconds, --idle, --max-rate, --runs, --server; --help lists them).
  *
  * <p>The server runs alone in a child JVM, so its CPU time (all its threads, GC and JIT included) and its
  * heap are measured without the load generator. The load generator is this process: ONE thread with an
@@ -103,104 +106,88 @@ public final class FanOutBench {
             ServerChild.serve(args.length > 1 ? args[1] : "relaylab");
             return;
         }
-        Options options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.println(usage());
-            System.exit(2);
-            return;
-        }
-        checkFileLimit(options);
-        printEnvironment(options);
-        List<Run> runs = new ArrayList<>();
-        for (int i = 1; i <= options.runs(); i++) {
-            System.out.printf(Locale.ROOT, "%n=== run %d of %d ===%n", i, options.runs());
-            runs.add(runOnce(options));
-        }
-        if (runs.size() > 1) {
-            printMedians(options, runs);
-        }
+        System.exit(new CommandLine(new Command()).execute(args));
     }
 
-    // ------------------------------------------------------------------ options
+    /** The command line: {@code ./jbang bench [options]}. */
+    @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Fan-out benchmark of relaylab's realtime server on 127.0.0.1: one sender, N receiving "
+                    + "WebSocket clients, a fixed rate, then rising rates until the server falls behind; and heap per idle connection.")
+    static final class Command implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
-    static String usage() {
-        return """
-                usage: ./jbang bench [--clients N] [--rate EVENTS_PER_S] [--seconds S] [--idle N] [--max-rate EVENTS_PER_S] [--runs N]
-                  --clients   receiving WebSocket clients (default 1000); each event is delivered to all of them
-                  --rate      fixed offered rate in events/s for the latency figures (default 100 = 100,000 deliveries/s)
-                  --seconds   length of the fixed-rate step (default 10; each rising step lasts half of it, at least 3 s)
-                  --idle      idle connections for the heap-per-connection figure (default 10000; 0 skips it)
-                  --max-rate  highest rising rate in events/s (default 4000)
-                  --runs      how many runs; with more than one the medians are printed (default 1)
-                  --server    relaylab (default) or raw: a bare one-thread NIO fan-out, the floor to compare with""";
-    }
+        @CommandLine.Option(names = "--clients", paramLabel = "N", defaultValue = "1000",
+                description = "receiving WebSocket clients; each event is delivered to all of them (default: ${DEFAULT-VALUE})")
+        int clients;
 
-    static Options parse(String[] args) {
-        int clients = 1000;
-        int rate = 100;
-        int seconds = 10;
-        int idle = 10_000;
-        int maxRate = 4000;
-        int runs = 1;
-        String server = "relaylab";
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (flag.equals("--help") || flag.equals("-h")) {
-                System.out.println(usage());
-                System.exit(0);
+        @CommandLine.Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "100",
+                description = "fixed offered rate in events/s for the latency figures; x clients = deliveries/s (default: ${DEFAULT-VALUE})")
+        int rate;
+
+        @CommandLine.Option(names = "--seconds", paramLabel = "S", defaultValue = "10",
+                description = "length of the fixed-rate step; other steps last half of it, at least 3 s (default: ${DEFAULT-VALUE})")
+        int seconds;
+
+        @CommandLine.Option(names = "--idle", paramLabel = "N", defaultValue = "10000",
+                description = "idle connections for the heap-per-connection figure; 0 skips it (default: ${DEFAULT-VALUE})")
+        int idle;
+
+        @CommandLine.Option(names = "--max-rate", paramLabel = "EVENTS_PER_S", defaultValue = "4000",
+                description = "highest rising rate in events/s (default: ${DEFAULT-VALUE})")
+        int maxRate;
+
+        @CommandLine.Option(names = "--runs", paramLabel = "N", defaultValue = "1",
+                description = "how many runs; with more than one the medians are printed (default: ${DEFAULT-VALUE})")
+        int runs;
+
+        @CommandLine.Option(names = "--server", paramLabel = "KIND", defaultValue = "relaylab",
+                description = "relaylab, or raw: a bare one-thread NIO fan-out, the floor to compare with (default: ${DEFAULT-VALUE})")
+        String server;
+
+        @Override
+        public Integer call() throws Exception {
+            Options options = new Options(within("--clients", clients, 1, 20_000), within("--rate", rate, 1, 100_000),
+                    within("--seconds", seconds, 1, 600), within("--idle", idle, 0, 50_000),
+                    within("--max-rate", maxRate, 1, 100_000), within("--runs", runs, 1, 10), server);
+            if (!server.equals("relaylab") && !server.equals("raw")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--server is relaylab or raw, not \"" + server + "\"");
             }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value after it");
+            if (!checkFileLimit(options)) {
+                return 2;
             }
-            if (flag.equals("--server")) {
-                server = args[++i];
-                if (!server.equals("relaylab") && !server.equals("raw")) {
-                    throw new IllegalArgumentException("--server is relaylab or raw, not \"" + server + "\"");
-                }
-                continue;
+            printEnvironment(options);
+            List<Run> results = new ArrayList<>();
+            for (int i = 1; i <= options.runs(); i++) {
+                System.out.printf(Locale.ROOT, "%n=== run %d of %d ===%n", i, options.runs());
+                results.add(runOnce(options));
             }
-            int value = number(flag, args[++i]);
-            switch (flag) {
-                case "--clients" -> clients = within(flag, value, 1, 20_000);
-                case "--rate" -> rate = within(flag, value, 1, 100_000);
-                case "--seconds" -> seconds = within(flag, value, 1, 600);
-                case "--idle" -> idle = within(flag, value, 0, 50_000);
-                case "--max-rate" -> maxRate = within(flag, value, 1, 100_000);
-                case "--runs" -> runs = within(flag, value, 1, 10);
-                default -> throw new IllegalArgumentException("unknown option " + flag);
+            if (results.size() > 1) {
+                printMedians(options, results);
             }
+            return 0;
         }
-        return new Options(clients, rate, seconds, idle, maxRate, runs, server);
-    }
 
-    private static int number(String flag, String text) {
-        try {
-            return Integer.parseInt(text.replace("_", "").replace(",", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " takes a whole number, not \"" + text + "\"");
+        private int within(String flag, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        flag + " must be between " + min + " and " + max + ", was " + value);
+            }
+            return value;
         }
-    }
-
-    private static int within(String flag, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", was " + value);
-        }
-        return value;
     }
 
     /** Each connection is one file descriptor in this process and one in the server: check the limit up front. */
-    static void checkFileLimit(Options options) {
+    static boolean checkFileLimit(Options options) {
         long needed = Math.max(options.idle(), options.clients() + 1) + 200L;
         long limit = openFileLimit();
         if (limit > 0 && limit < needed) {
             System.err.printf(Locale.ROOT, "bench: %d connections need about %d open files per process, but the limit is %d.%n"
                     + "Raise it in the shell first (ulimit -n %d) or ask for fewer (--idle / --clients).%n",
                     Math.max(options.idle(), options.clients() + 1), needed, limit, needed);
-            System.exit(2);
+            return false;
         }
+        return true;
     }
 
     static long openFileLimit() {
