@@ -67,7 +67,8 @@ import relaylab.realtime.RealtimeServer;
 public final class FanOutBench {
 
     static final String SERVE_FLAG = "--serve";
-    static final int[] RISING = {200, 300, 400, 500, 650, 800, 1000, 1250, 1600, 2000, 2500, 3200, 4000};
+    /** Rising steps as multiples of the fixed rate, in tenths: 2x, 3x, ... 40x (200 ... 4,000 events/s by default). */
+    static final int[] RISING_TENTHS = {20, 30, 40, 50, 65, 80, 100, 125, 160, 200, 250, 320, 400};
     static final long BEHIND_P99_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     record Options(int clients, int rate, int seconds, int idle, int maxRate, int runs, String server) {
@@ -240,10 +241,8 @@ public final class FanOutBench {
             List<Step> rising = new ArrayList<>();
             if (fixed.keptUp()) {
                 int seconds = Math.max(3, o.seconds() / 2);
-                for (int rate : RISING) {
-                    if (rate <= o.rate()) {
-                        continue;
-                    }
+                for (int tenths : RISING_TENTHS) {
+                    int rate = (int) Math.min(Integer.MAX_VALUE, (long) o.rate() * tenths / 10);
                     if (rate > o.maxRate()) {
                         break;
                     }
