@@ -63,6 +63,8 @@ final class EngineConnection {
     private volatile boolean holding;
     private List<Outbound> held;
     private WebSocketChannel probe;
+    // the probe answered "3probe": the client pauses polling and waits for its current GET to return
+    private boolean probed;
     private ArrayDeque<Outbound> queue;
     private HttpServerExchange pendingGet;
     private ServerConnection watched;
@@ -310,6 +312,9 @@ final class EngineConnection {
                 overlap = true;
             } else if (queue != null && !queue.isEmpty()) {
                 batch = drain();
+            } else if (probed) {
+                // a GET that arrives after "3probe" must return at once, or the upgrade waits for the next ping
+                batch = List.of(Outbound.NOOP);
             } else {
                 pendingGet = exchange;
             }
@@ -479,6 +484,7 @@ final class EngineConnection {
             wasProbe = channel == probe;
             if (wasProbe) {
                 probe = null;
+                probed = false;
             }
         }
         if (wasProbe) {
@@ -493,9 +499,14 @@ final class EngineConnection {
     void onProbeText(WebSocketChannel channel, String text) {
         if ("2probe".equals(text)) {
             WebSockets.sendText("3probe", channel, SEND_CALLBACK, this);
-            // make the client's pending poll return so that it can pause polling
+            // make the client's pending poll return so that it can pause polling; a poll still on its way is
+            // answered when it arrives (see onPollGet)
             HttpServerExchange exchange;
             synchronized (this) {
+                if (closed || probe != channel) {
+                    return;
+                }
+                probed = true;
                 exchange = pendingGet;
                 pendingGet = null;
             }
@@ -510,6 +521,7 @@ final class EngineConnection {
                     return;
                 }
                 probe = null;
+                probed = false;
                 pollingDone = true;
                 exchange = pendingGet;
                 pendingGet = null;
@@ -760,6 +772,7 @@ final class EngineConnection {
             channel = ws;
             probeChannel = probe;
             probe = null;
+            probed = false;
             batch = queue == null ? new ArrayList<>() : drain();
         }
         server.removeConnection(this);

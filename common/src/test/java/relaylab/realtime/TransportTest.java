@@ -117,6 +117,28 @@ class TransportTest {
     }
 
     @Test
+    @DisplayName("polling upgrade: a poll that arrives after 3probe returns at once with a noop (the client waits for it before sending 5)")
+    void upgradeWithLatePoll() throws Exception {
+        try (RealtimeFixture fx = echoServer(cfg -> cfg.pingInterval(Duration.ofSeconds(60)))) {
+            String sid = handshake(fx);
+            post(fx, sid, "40");
+            assertThat(get(fx, "EIO=4&transport=polling&sid=" + sid).body()).startsWith("40{\"sid\":").contains("welcome");
+            RawWebSocket ws = RawWebSocket.open(fx.port(), "EIO=4&transport=websocket&sid=" + sid);
+            ws.send("2probe");
+            assertThat(ws.next(WAIT)).isEqualTo("3probe");
+            CompletableFuture<HttpResponse<String>> late = http.sendAsync(HttpRequest.newBuilder(
+                    URI.create(fx.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(late.get(5, TimeUnit.SECONDS).body()).as("the poll sent after 3probe is answered with a noop, not held"
+                    + " until the next ping (60 s here)").isEqualTo("6");
+            ws.send("5");
+            ws.send("421[\"echo\",\"upgraded\"]");
+            assertThat(ws.nextStartingWith("43", WAIT)).isEqualTo("431[\"upgraded\"]");
+            ws.close();
+            Await.until("session closed", () -> fx.server().connectionCount() == 0 && fx.server().timerCount() == 0);
+        }
+    }
+
+    @Test
     @DisplayName("a session opened over polling sends pings that a POST 3 answers")
     void pollingHeartbeat() throws Exception {
         try (RealtimeFixture fx = echoServer(cfg -> cfg.pingInterval(Duration.ofMillis(100)).pingTimeout(Duration.ofMillis(2000)))) {
