@@ -51,9 +51,12 @@ final class HandlerBinder {
             try {
                 method.invoke(target, values);
             } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                LOG.log(System.Logger.Level.WARNING, "handler " + describe(method) + " for event '" + eventName
-                        + "' of socket " + socket.id() + " threw: " + cause, cause);
+                String what = switch (kind) {
+                    case CONNECT -> "connection handler ";
+                    case DISCONNECT -> "disconnect handler ";
+                    case EVENT -> "handler ";
+                } + describe(method) + (kind == Kind.EVENT ? " for '" + eventName + "'" : "");
+                socket.namespace().server().handlerFailed(socket, eventName, what, e.getCause(), ack);
             } catch (IllegalAccessException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot call " + describe(method) + ": " + e, e);
             }

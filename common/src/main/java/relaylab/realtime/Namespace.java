@@ -19,8 +19,6 @@ import java.util.function.Consumer;
  * or "/admin". Get one with {@link RealtimeServer#of(String)}; clients name it when they connect.
  */
 public final class Namespace {
-    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
-
     private final String name;
     private final RealtimeServer server;
     final Map<String, RealtimeSocket> sockets = new ConcurrentHashMap<>();
@@ -199,8 +197,8 @@ public final class Namespace {
         try {
             middleware.handle(socket, next);
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "middleware " + middleware.getClass().getName() + " on namespace " + name
-                    + " threw for socket " + socket.id() + "; connection refused: " + e, e);
+            server.handlerFailed(socket, "connection", "middleware " + middleware.getClass().getName()
+                    + " (connection refused)", e, Ack.NONE);
             next.fail("middleware error");
         }
     }
@@ -213,9 +211,8 @@ public final class Namespace {
         for (Consumer<RealtimeSocket> listener : connectListeners) {
             try {
                 listener.accept(socket);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "connection handler on namespace " + name + " threw for socket "
-                        + socket.id() + ": " + e, e);
+            } catch (RuntimeException | Error e) {
+                server.handlerFailed(socket, "connection", "connection handler", e, Ack.NONE);
             }
         }
     }
@@ -224,9 +221,8 @@ public final class Namespace {
         for (BiConsumer<RealtimeSocket, String> listener : disconnectListeners) {
             try {
                 listener.accept(socket, reason);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "disconnect handler on namespace " + name + " threw for socket "
-                        + socket.id() + ": " + e, e);
+            } catch (RuntimeException | Error e) {
+                server.handlerFailed(socket, "disconnect", "disconnect handler", e, Ack.NONE);
             }
         }
     }
@@ -242,8 +238,7 @@ public final class Namespace {
                 try {
                     handler.handle(view, ack);
                 } catch (Exception | Error e) {
-                    LOG.log(System.Logger.Level.WARNING, "handler for event '" + event + "' of socket " + socket.id()
-                            + " on namespace " + name + " threw: " + e, e);
+                    server.handlerFailed(socket, event, "handler for '" + event + "'", e, ack);
                 }
             }
         }

@@ -4,6 +4,8 @@ import javax.net.ssl.SSLContext;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,6 +16,7 @@ import java.util.Objects;
 public final class RealtimeConfig {
     String host = "127.0.0.1";
     String staticClasspath;
+    ClassLoader staticLoader;
     Path staticDir;
     Duration pingInterval = Duration.ofSeconds(25);
     Duration pingTimeout = Duration.ofSeconds(20);
@@ -22,6 +25,7 @@ public final class RealtimeConfig {
     String corsOrigin;
     boolean allowPolling = true;
     SSLContext sslContext;
+    final List<HandlerErrorListener> handlerErrorListeners = new ArrayList<>();
 
     RealtimeConfig() {
     }
@@ -32,9 +36,34 @@ public final class RealtimeConfig {
         return this;
     }
 
-    /** Serves static files from a classpath folder, e.g. "/public" (or "/" for the classpath root). */
+    /**
+     * Serves static files from a classpath folder, e.g. "/public" (or "/" for the classpath root), looked up
+     * with the context class loader of the thread that calls this (normally the one running
+     * {@code RealtimeServer.create}), or the loader of the realtime classes when the thread has none. Prefer
+     * {@link #staticFiles(Class, String)} when the files sit next to your own classes: it does not depend on
+     * the calling thread. Never served: {@code .class} and {@code .java} files, anything under META-INF, and
+     * paths leaving the folder ({@code ..}); those answer 404 like a missing file.
+     */
     public RealtimeConfig staticFiles(String classpathFolder) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return useStaticFiles(context != null ? context : RealtimeConfig.class.getClassLoader(), classpathFolder);
+    }
+
+    /**
+     * Serves static files from a classpath folder found with the class loader of {@code anchor}, e.g.
+     * {@code cfg.staticFiles(Chat.class, "/")} for an index.html that sits on the classpath with the Chat class.
+     * The folder is still a classpath path (not relative to the anchor's package). Same refusals as
+     * {@link #staticFiles(String)}.
+     */
+    public RealtimeConfig staticFiles(Class<?> anchor, String classpathFolder) {
+        Objects.requireNonNull(anchor, "anchor");
+        ClassLoader loader = anchor.getClassLoader();
+        return useStaticFiles(loader != null ? loader : ClassLoader.getSystemClassLoader(), classpathFolder);
+    }
+
+    private RealtimeConfig useStaticFiles(ClassLoader loader, String classpathFolder) {
         this.staticClasspath = Objects.requireNonNull(classpathFolder, "classpathFolder");
+        this.staticLoader = loader;
         return this;
     }
 
@@ -86,6 +115,16 @@ public final class RealtimeConfig {
     /** Serves HTTPS and {@code wss://} instead of plain HTTP, with this SSLContext (e.g. a self-signed certificate). */
     public RealtimeConfig ssl(SSLContext context) {
         this.sslContext = Objects.requireNonNull(context, "context");
+        return this;
+    }
+
+    /**
+     * Adds a listener told whenever a handler of this server throws (event handlers, connection handlers,
+     * disconnect listeners, middlewares, event filters, onAny listeners), after the server logged it. Listeners
+     * run in the order added. See {@link HandlerErrorListener} and {@link TodoRecorder}.
+     */
+    public RealtimeConfig onHandlerError(HandlerErrorListener listener) {
+        handlerErrorListeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 

@@ -5,7 +5,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
-import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.server.handlers.resource.PathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
 import io.undertow.server.handlers.resource.ResourceManager;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -44,12 +44,16 @@ public final class RealtimeServer implements AutoCloseable {
     private static final String CLIENT_SCRIPT = "relaylab/realtime/socket.io.js";
     private static final AtomicInteger SCHEDULER_COUNT = new AtomicInteger();
 
+    static {
+        Logs.quietLibraries();
+    }
+
     final RealtimeConfig config;
     final ScheduledThreadPoolExecutor scheduler;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final Map<String, EngineConnection> connections = new ConcurrentHashMap<>();
     private final Namespace root;
-    private final ClassLoader classLoader;
+    private final List<HandlerErrorListener> errorListeners;
     private volatile Undertow undertow;
     private volatile Executor executor;
     private volatile int port = -1;
@@ -59,8 +63,7 @@ public final class RealtimeServer implements AutoCloseable {
         this.config = config;
         this.root = new Namespace("/", this);
         namespaces.put("/", root);
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        this.classLoader = context != null ? context : RealtimeServer.class.getClassLoader();
+        this.errorListeners = new CopyOnWriteArrayList<>(config.handlerErrorListeners);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "realtime-timers-" + SCHEDULER_COUNT.incrementAndGet());
             t.setDaemon(true);
@@ -116,7 +119,7 @@ public final class RealtimeServer implements AutoCloseable {
         this.undertow = server;
         this.executor = server.getWorker();
         this.port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-        LOG.log(System.Logger.Level.INFO, "realtime server listening on " + url());
+        LOG.log(System.Logger.Level.DEBUG, () -> "realtime server listening on " + url());
         return this;
     }
 
@@ -171,7 +174,7 @@ public final class RealtimeServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "error while stopping Undertow: " + e, e);
             }
             undertow = null;
-            LOG.log(System.Logger.Level.INFO, "realtime server on port " + port + " stopped");
+            LOG.log(System.Logger.Level.DEBUG, () -> "realtime server on port " + port + " stopped");
         }
         scheduler.shutdownNow();
     }
@@ -206,6 +209,16 @@ public final class RealtimeServer implements AutoCloseable {
     /** Registers annotated handler methods on the default namespace (see {@link Namespace#register}). */
     public RealtimeServer register(Object handlers) {
         root.register(handlers);
+        return this;
+    }
+
+    /**
+     * Adds a listener told whenever a handler of any namespace throws, after the server logged it (see
+     * {@link HandlerErrorListener}); for example a lesson's {@link TodoRecorder}. Same as
+     * {@link RealtimeConfig#onHandlerError}, for code that gets the server rather than the config.
+     */
+    public RealtimeServer onHandlerError(HandlerErrorListener listener) {
+        errorListeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -266,6 +279,27 @@ public final class RealtimeServer implements AutoCloseable {
         connections.remove(connection.sid, connection);
     }
 
+    /**
+     * Reports a handler that threw: an unfinished exercise TODO as one line, anything else with its stack
+     * trace; then tells the {@link HandlerErrorListener}s. {@code what} names the handler, e.g. "handler for 'chat'".
+     */
+    void handlerFailed(RealtimeSocket socket, String event, String what, Throwable error, Ack ack) {
+        String where = " (socket " + socket.id() + " on namespace " + socket.namespace().name() + ")";
+        if (TodoRecorder.isTodo(error)) {
+            LOG.log(System.Logger.Level.WARNING, what + " is not written yet: " + error.getMessage() + where);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, what + " threw: " + error + where, error);
+        }
+        for (HandlerErrorListener listener : errorListeners) {
+            try {
+                listener.onHandlerError(socket, event, error, ack);
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.WARNING, "onHandlerError listener " + listener + " threw while reporting that "
+                        + what + " threw: " + e, e);
+            }
+        }
+    }
+
     Executor executor() {
         Executor e = executor;
         return e != null ? e : Runnable::run;
@@ -298,14 +332,15 @@ public final class RealtimeServer implements AutoCloseable {
             }
             manager = new PathResourceManager(config.staticDir);
         } else if (config.staticClasspath != null) {
+            ClassLoader loader = config.staticLoader;
             String prefix = config.staticClasspath.replaceAll("^/+|/+$", "");
-            if (!prefix.isEmpty() && classLoader.getResource(prefix) == null
-                    && classLoader.getResource(prefix + "/index.html") == null) {
-                LOG.log(System.Logger.Level.WARNING, "static folder \"" + config.staticClasspath + "\" is not on the classpath;"
-                        + " every page will be 404 (put the folder on the classpath: in a JBang script list the files with"
-                        + " //FILES, in Maven under src/main/resources; or use cfg.staticDir(Path))");
+            if (!prefix.isEmpty() && loader.getResource(prefix) == null
+                    && loader.getResource(prefix + "/index.html") == null) {
+                LOG.log(System.Logger.Level.WARNING, "static folder \"" + config.staticClasspath + "\" is not on the classpath"
+                        + " of " + loader + "; every page will be 404 (put the folder on the classpath: in a JBang script list"
+                        + " the files with //FILES, in Maven under src/main/resources; or use cfg.staticDir(Path))");
             }
-            manager = new ClassPathResourceManager(classLoader, prefix);
+            manager = new ClassPathFiles(loader, prefix);
         }
         if (manager == null) {
             return ResponseCodeHandler.HANDLE_404;
@@ -314,9 +349,13 @@ public final class RealtimeServer implements AutoCloseable {
     }
 
     private void serveClientScript(HttpServerExchange exchange) throws IOException {
-        URL url = classLoader.getResource(CLIENT_SCRIPT);
-        if (url == null) {
-            url = RealtimeServer.class.getClassLoader().getResource(CLIENT_SCRIPT);
+        URL url = RealtimeServer.class.getClassLoader().getResource(CLIENT_SCRIPT);
+        if (url == null && config.staticLoader != null) {
+            url = config.staticLoader.getResource(CLIENT_SCRIPT);
+        }
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (url == null && context != null) {
+            url = context.getResource(CLIENT_SCRIPT);
         }
         if (url == null) {
             exchange.setStatusCode(StatusCodes.NOT_FOUND);

@@ -310,9 +310,8 @@ public final class RealtimeSocket {
             boolean pass;
             try {
                 pass = filter.allow(event, view);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "event filter of socket " + id + " threw for event '" + event
-                        + "'; event dropped: " + e, e);
+            } catch (RuntimeException | Error e) {
+                connection.server.handlerFailed(this, event, "event filter for '" + event + "' (event dropped)", e, ack);
                 pass = false;
             }
             if (!pass) {
@@ -323,8 +322,8 @@ public final class RealtimeSocket {
         for (BiConsumer<String, List<Object>> any : anyListeners) {
             try {
                 any.accept(event, view);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "onAny listener of socket " + id + " threw for event '" + event + "': " + e, e);
+            } catch (RuntimeException | Error e) {
+                connection.server.handlerFailed(this, event, "onAny listener for '" + event + "'", e, ack);
             }
         }
         EventHandler[] own = handlers.get(event);
@@ -377,8 +376,8 @@ public final class RealtimeSocket {
             for (Consumer<String> listener : listeners) {
                 try {
                     listener.accept(reason);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "disconnect listener of socket " + id + " threw: " + e, e);
+                } catch (RuntimeException | Error e) {
+                    connection.server.handlerFailed(this, "disconnect", "disconnect listener", e, Ack.NONE);
                 }
             }
             namespace.fireDisconnect(this, reason);

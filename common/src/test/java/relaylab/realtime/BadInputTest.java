@@ -178,7 +178,8 @@ class BadInputTest {
             TestClient sender = fx.client();
             sender.emit("boom");
             assertThat(sender.ack("echo", "after")).containsExactly("after");
-            assertLogged("handler for event 'boom' of socket " + sender.id());
+            assertLogged("handler for 'boom' threw: java.lang.IllegalStateException");
+            assertLogged("(socket " + sender.id() + " on namespace /)");
             sender.close();
             assertOthersFineAndNothingLeft(fx, ok);
         }
