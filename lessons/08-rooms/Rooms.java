@@ -16,16 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import relaylab.realtime.EventHandler;
 import relaylab.realtime.Namespace;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
+import relaylab.realtime.TodoRecorder;
 import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
@@ -70,18 +69,19 @@ public class Rooms {
     final Namespace admin;
     /** Who is online: name to socket id. Filled when a socket connects (see the middleware). */
     final Map<String, String> users = new ConcurrentHashMap<>();
-    /** The first unfinished TODO a handler hit, for main to report (see guard). */
-    final AtomicReference<UnsupportedOperationException> unfinished = new AtomicReference<>();
+    /** The first unfinished TODO a handler ran into, for main to report; its message also answers the sender's ack. */
+    final TodoRecorder unfinished = new TodoRecorder(Reply::refused);
 
-    /** Serves the page (index.html) from the classpath root; tests pass this to the fixture too. */
+    /** Serves the page (index.html) from the classpath root next to this class; tests pass this to the fixture too. */
     static void configure(RealtimeConfig config) {
-        config.staticFiles("/");
+        config.staticFiles(Rooms.class, "/");
     }
 
     /** Installs the handlers of both namespaces on a server; main and the tests both use it. */
     Rooms(RealtimeServer server) {
         chat = server.of("/");
         admin = server.of("/admin");
+        server.onHandlerError(unfinished);
         chat.use((socket, next) -> {
             String name = socket.handshake().auth().get("name") instanceof String s ? s.strip() : "";
             if (name.isEmpty() || name.length() > MAX_NAME) {
@@ -94,8 +94,7 @@ public class Rooms {
             }
         });
         chat.on("connection", socket -> {
-            guarded(() -> switchRoom(socket, ROOMS.get(0)));
-            socket.on("join", guard((args, ack) -> {
+            socket.on("join", (args, ack) -> {
                 String room = text(args);
                 if (!ROOMS.contains(room)) {
                     ack.send(Reply.refused("There is no room \"" + room + "\"; the rooms are " + String.join(", ", ROOMS) + "."));
@@ -105,8 +104,8 @@ public class Rooms {
                     }
                     ack.send(Reply.OK);
                 }
-            }));
-            socket.on("say", guard((args, ack) -> {
+            });
+            socket.on("say", (args, ack) -> {
                 String text = text(args);
                 if (text == null || text.isBlank()) {
                     ack.send(Reply.refused("Say something: the message is empty."));
@@ -114,19 +113,20 @@ public class Rooms {
                     say(socket, text.strip());
                     ack.send(Reply.OK);
                 }
-            }));
-            socket.on("whisper", guard((args, ack) -> {
+            });
+            socket.on("whisper", (args, ack) -> {
                 Whisper w = whisperOf(args);
                 ack.send(w == null || w.to() == null || w.text() == null || w.text().isBlank()
                         ? Reply.refused("A whisper needs {to, text}.") : whisper(socket, w.to().strip(), w.text().strip()));
-            }));
-            socket.onDisconnect(reason -> guarded(() -> leave(socket)));
+            });
+            socket.onDisconnect(reason -> leave(socket));
+            switchRoom(socket, ROOMS.get(0));   // last: the handlers above are in place even if this runs into a TODO
         });
-        admin.on("connection", socket -> socket.on("announce", guard((args, ack) -> {
+        admin.on("connection", socket -> socket.on("announce", (args, ack) -> {
             String text = text(args);
             ack.send(text == null || text.isBlank() ? Reply.refused("An announcement needs some text.")
                     : new Reply(true, null, announce(text.strip())));
-        })));
+        }));
     }
 
     @Task(number = 1, title = "Move a socket from room to room",
@@ -204,26 +204,6 @@ public class Rooms {
             return RealtimeJson.convert(args.get(0), Whisper.class);
         } catch (IllegalArgumentException e) {
             return null;
-        }
-    }
-
-    /** A handler that answers an unfinished TODO in its ack and keeps it for main, instead of a stack trace. */
-    private EventHandler guard(EventHandler handler) {
-        return (args, ack) -> {
-            try {
-                handler.handle(args, ack);
-            } catch (UnsupportedOperationException e) {
-                unfinished.compareAndSet(null, e);
-                ack.send(Reply.refused(e.getMessage()));
-            }
-        };
-    }
-
-    private void guarded(Runnable step) {
-        try {
-            step.run();
-        } catch (UnsupportedOperationException e) {
-            unfinished.compareAndSet(null, e);
         }
     }
 

@@ -63,10 +63,7 @@ final class RoomsBots {
 
     /** Throws the first unfinished TODO a handler ran into, if any. */
     private static void expectNoTodo(Rooms app) {
-        UnsupportedOperationException todo = app.unfinished.get();
-        if (todo != null) {
-            throw todo;
-        }
+        app.unfinished.throwIfAny();
     }
 
     private static String json(Object value) {

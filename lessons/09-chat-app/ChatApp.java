@@ -18,14 +18,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import relaylab.realtime.EventHandler;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
+import relaylab.realtime.TodoRecorder;
 import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
@@ -68,35 +67,30 @@ public class ChatApp {
     final RealtimeServer server;
     final UserRegistry users = new UserRegistry();
     final ChatHistory history = new ChatHistory(HISTORY_SIZE);
-    /** The first unfinished TODO a handler hit, for main to report (see guard). */
-    final AtomicReference<UnsupportedOperationException> unfinished = new AtomicReference<>();
+    /** The first unfinished TODO a handler ran into, for main to report; its message also answers the sender's ack. */
+    final TodoRecorder unfinished = new TodoRecorder(Reply::refused);
 
-    /** Serves the page (index.html) from the classpath root; tests pass this to the fixture too. */
+    /** Serves the page (index.html) from the classpath root next to this class; tests pass this to the fixture too. */
     static void configure(RealtimeConfig config) {
-        config.staticFiles("/");
+        config.staticFiles(ChatApp.class, "/");
     }
 
     /** Installs the chat's handlers on a server; main and the tests both use it. */
     ChatApp(RealtimeServer server) {
         this.server = server;
+        server.onHandlerError(unfinished);
         server.on("connection", socket -> {
-            socket.on("register", guard((args, ack) -> {
+            socket.on("register", (args, ack) -> {
                 UserRegistry.Registration registration = users.register(socket.id(), text(args));
                 ack.send(registration);
                 if (registration.ok()) {
                     welcome(socket);
                     sendOnlineUsers();
                 }
-            }));
-            socket.on("sendMessage", guard((args, ack) -> ack.send(sendMessage(socket, text(args)))));
-            socket.on("typing", guard((args, ack) -> typing(socket, args.size() > 0 && Boolean.TRUE.equals(args.get(0)))));
-            socket.onDisconnect(reason -> {
-                try {
-                    leave(socket);
-                } catch (UnsupportedOperationException e) {
-                    unfinished.compareAndSet(null, e);
-                }
             });
+            socket.on("sendMessage", (args, ack) -> ack.send(sendMessage(socket, text(args))));
+            socket.on("typing", args -> typing(socket, args.size() > 0 && Boolean.TRUE.equals(args.get(0))));
+            socket.onDisconnect(reason -> leave(socket));
         });
     }
 
@@ -145,18 +139,6 @@ public class ChatApp {
     /** The first argument when it is a string, else null (a client may send anything). */
     private static String text(List<Object> args) {
         return args.size() > 0 && args.get(0) instanceof String s ? s : null;
-    }
-
-    /** A handler that answers an unfinished TODO in its ack and keeps it for main, instead of a stack trace. */
-    private EventHandler guard(EventHandler handler) {
-        return (args, ack) -> {
-            try {
-                handler.handle(args, ack);
-            } catch (UnsupportedOperationException e) {
-                unfinished.compareAndSet(null, e);
-                ack.send(Reply.refused(e.getMessage()));
-            }
-        };
     }
 
     @Command(name = "lesson09", mixinStandardHelpOptions = true,

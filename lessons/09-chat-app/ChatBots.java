@@ -59,10 +59,7 @@ final class ChatBots {
 
     /** Throws the first unfinished TODO a handler ran into, if any. */
     private static void expectNoTodo(ChatApp app) {
-        UnsupportedOperationException todo = app.unfinished.get();
-        if (todo != null) {
-            throw todo;
-        }
+        app.unfinished.throwIfAny();
     }
 
     private static String json(Object value) {
