@@ -117,7 +117,8 @@ final class TestRunner {
             } else if (status != Status.PASSED) {
                 for (TestIdentifier test : plan.getDescendants(id)) {
                     if (test.isTest() && !outcomes.containsKey(test.getUniqueId())) {
-                        record(test, status, "the test class failed before this test could run: " + message);
+                        record(test, status, status == Status.SKIPPED ? message
+                                : "the test class failed before this test could run: " + message);
                     }
                 }
             }
