@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +55,8 @@ public final class RealtimeServer implements AutoCloseable {
     private final Map<String, EngineConnection> connections = new ConcurrentHashMap<>();
     private final Namespace root;
     private final List<HandlerErrorListener> errorListeners;
+    // unfinished TODOs already logged (handler + message): each is logged once per server, not on every call
+    private final Set<String> loggedTodos = ConcurrentHashMap.newKeySet();
     private volatile Undertow undertow;
     private volatile Executor executor;
     private volatile int port = -1;
@@ -280,15 +283,21 @@ public final class RealtimeServer implements AutoCloseable {
     }
 
     /**
-     * Reports a handler that threw: an unfinished exercise TODO as one line, anything else with its stack
-     * trace; then tells the {@link HandlerErrorListener}s. {@code what} names the handler, e.g. "handler for 'chat'".
+     * Reports a handler that threw: an unfinished exercise TODO as one line (the first time this handler hits
+     * it; later times at DEBUG), anything else with its stack trace; then tells the {@link HandlerErrorListener}s.
+     * {@code what} names the handler, e.g. "handler for 'chat'".
      */
     void handlerFailed(RealtimeSocket socket, String event, String what, Throwable error, Ack ack) {
-        String where = " (socket " + socket.id() + " on namespace " + socket.namespace().name() + ")";
+        String where = "socket " + socket.id() + " on namespace " + socket.namespace().name();
         if (TodoRecorder.isTodo(error)) {
-            LOG.log(System.Logger.Level.WARNING, what + " is not written yet: " + error.getMessage() + where);
+            String line = what + " is not written yet: " + error.getMessage();
+            if (loggedTodos.add(line)) {
+                LOG.log(System.Logger.Level.WARNING, line + " (" + where + "; not logged again)");
+            } else {
+                LOG.log(System.Logger.Level.DEBUG, () -> line + " (" + where + ")");
+            }
         } else {
-            LOG.log(System.Logger.Level.WARNING, what + " threw: " + error + where, error);
+            LOG.log(System.Logger.Level.WARNING, what + " threw: " + error + " (" + where + ")", error);
         }
         for (HandlerErrorListener listener : errorListeners) {
             try {
