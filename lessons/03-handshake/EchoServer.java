@@ -7,10 +7,8 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.xnio.Pooled;
+import relaylab.realtime.Logs;
 
 /**
  * A real WebSocket server (Undertow) for the lesson to talk to by hand: at {@code /echo} it says
@@ -19,11 +17,9 @@ import org.xnio.Pooled;
  */
 final class EchoServer implements AutoCloseable {
     static final String WELCOME = "welcome: this server spoke first";
-    /** Undertow and XNIO announce themselves at INFO on every start; the lesson prints its own trace. */
-    private static final List<Logger> QUIET = List.of(Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"));
 
     static {
-        QUIET.forEach(logger -> logger.setLevel(Level.WARNING));
+        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own trace
     }
 
     private final Undertow undertow;

@@ -3,6 +3,7 @@
 //DEPS io.undertow:undertow-core:2.3.27.Final
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/Logs.java
 //SOURCES Frames.java
 //SOURCES EchoServer.java
 //SOURCES WireTrace.java

@@ -1,3 +1,5 @@
+// JBang scripts that list relaylab/http/*.java get the one realtime file this package uses:
+//SOURCES ../realtime/Logs.java
 package relaylab.http;
 
 import io.undertow.Handlers;
@@ -28,9 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.xnio.Options;
+import relaylab.realtime.Logs;
 
 /**
  * The HTTP chat of lessons 02 and 04, on Undertow, bound to 127.0.0.1:
@@ -51,11 +52,9 @@ public final class ChatServer implements AutoCloseable {
     private static final int MAX_BODY = 64 * 1024;
     private static final System.Logger LOG = System.getLogger("relaylab.http");
     private static final AtomicInteger SERVERS = new AtomicInteger();
-    /** Undertow and XNIO announce themselves at INFO on every start; lessons print their own output. */
-    private static final List<Logger> QUIET = List.of(Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"));
 
     static {
-        QUIET.forEach(logger -> logger.setLevel(Level.WARNING));
+        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; lessons print their own output
     }
 
     private final MessageBoard board;
