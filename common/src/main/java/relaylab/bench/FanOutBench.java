@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -280,16 +281,18 @@ public final class FanOutBench {
         server.awaitSockets(200, Duration.ofSeconds(30));
         gen.closeAll();
         server.awaitSockets(0, Duration.ofSeconds(30));
-        long before = server.usedHeapAfterGc();
+        long[] before = server.usedHeapAfterGc();
         long start = System.nanoTime();
         gen.open(o.idle());
         gen.awaitReady(200 + o.idle(), Duration.ofSeconds(120));
         server.awaitSockets(o.idle(), Duration.ofSeconds(60));
         double seconds = (System.nanoTime() - start) / 1e9;
-        long after = server.usedHeapAfterGc();
-        double kb = (after - before) / 1024.0 / o.idle();
-        System.out.printf(Locale.ROOT, "idle: %,d connections opened in %.1f s; server heap after GC %,.1f MB -> %,.1f MB: %.2f KB per idle connection%n",
-                o.idle(), seconds, before / 1048576.0, after / 1048576.0, kb);
+        long[] after = server.usedHeapAfterGc();
+        double kb = (after[0] - before[0]) / 1024.0 / o.idle();
+        System.out.printf(Locale.ROOT, "idle: %,d connections opened in %.1f s; server heap after GC %,.1f MB -> %,.1f MB: %.2f KB per idle "
+                        + "connection (direct buffers %,.1f MB -> %,.1f MB: %.2f KB per connection, not counted)%n",
+                o.idle(), seconds, before[0] / 1048576.0, after[0] / 1048576.0, kb, before[1] / 1048576.0, after[1] / 1048576.0,
+                (after[1] - before[1]) / 1024.0 / o.idle());
         return kb;
     }
 
@@ -460,9 +463,21 @@ public final class FanOutBench {
             }
         }
 
-        long usedHeapAfterGc() throws IOException, InterruptedException {
+        /** GCs the server, then returns {used heap bytes, direct (off-heap) buffer bytes}. */
+        long[] usedHeapAfterGc() throws IOException, InterruptedException {
             send("heap");
-            return Long.parseLong(expect("heap ", Duration.ofSeconds(60)));
+            String[] parts = expect("heap ", Duration.ofSeconds(60)).split(" ");
+            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+        }
+
+        /** Bytes of direct (off-heap) NIO buffers in use in this JVM: pooled I/O buffers live there, not on the heap. */
+        static long directBytes() {
+            for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+                if (pool.getName().equals("direct")) {
+                    return pool.getMemoryUsed();
+                }
+            }
+            return -1;
         }
 
         void awaitSockets(int count, Duration timeout) throws IOException, InterruptedException {
@@ -538,7 +553,7 @@ public final class FanOutBench {
                             for (int i = 0; i < 4; i++) {
                                 System.gc();
                             }
-                            System.out.println("heap " + memory.getHeapMemoryUsage().getUsed());
+                            System.out.println("heap " + memory.getHeapMemoryUsage().getUsed() + " " + directBytes());
                         }
                         case "sockets" -> System.out.println("sockets " + server.sockets().size());
                         case "quit" -> {
@@ -569,7 +584,7 @@ public final class FanOutBench {
                             for (int i = 0; i < 4; i++) {
                                 System.gc();
                             }
-                            System.out.println("heap " + memory.getHeapMemoryUsage().getUsed());
+                            System.out.println("heap " + memory.getHeapMemoryUsage().getUsed() + " " + directBytes());
                         }
                         case "sockets" -> System.out.println("sockets " + raw.sockets());
                         default -> System.out.println("unknown command " + line);
