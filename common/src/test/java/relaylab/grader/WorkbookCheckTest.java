@@ -40,13 +40,18 @@ class WorkbookCheckTest {
                 dynamicTest("exercise and solution differ only in TODO regions", () -> paired(lesson)))));
     }
 
-    private void solutionPasses(LessonFolder lesson) {
+    private void solutionPasses(LessonFolder lesson) throws IOException {
         GradeReport report = grader.grade(lesson, Variant.SOLUTION);
         assertThat(report.compileError()).as("compile errors of " + lesson.label() + " solution").isNull();
         assertThat(report.problems()).as("authoring problems of " + lesson.label()).isEmpty();
         assertThat(report.allPassed()).as("all tasks of the solution pass; the grader said:\n" + printed(report)).isTrue();
         String row = String.format("| %02d | [%s](lessons/%s/README.md) |", lesson.number(), report.title(), lesson.name());
         assertThat(readme()).as("README.md's lesson table has the row for @Lesson %d", lesson.number()).contains(row);
+        String lessonReadme = Files.readString(lesson.exercise().resolve("README.md"));
+        for (TaskResult task : report.tasks()) {
+            assertThat(lessonReadme).as("%s/README.md has the heading of @Task %d", lesson.name(), task.number())
+                    .contains("### " + task.number() + ". " + task.title() + "\n");
+        }
     }
 
     private static String readme() throws java.io.UncheckedIOException {
