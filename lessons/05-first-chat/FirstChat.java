@@ -12,8 +12,6 @@
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,10 +20,10 @@ import relaylab.realtime.Handshake;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
+import relaylab.realtime.TodoRecorder;
 import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
-import relaylab.workbook.Tasks;
 
 /**
  * Lesson 05: the first WebSocket chat. One server serves the page and keeps a WebSocket open to every
@@ -58,18 +56,22 @@ public class FirstChat implements Callable<Integer> {
     /** Where the server writes its log lines: the terminal, or a list in the tests. */
     static volatile Consumer<String> log = System.out::println;
 
-    /** The first unfinished TODO the server ran into; the run stops with it (see main). */
-    static final CompletableFuture<Void> UNFINISHED = new CompletableFuture<>();
+    /** The first unfinished TODO a server handler ran into; the run stops with it (see main). */
+    static final TodoRecorder UNFINISHED = new TodoRecorder();
 
     /** The server's settings: index.html comes from the classpath root (the core serves /socket.io/socket.io.js). */
     static void configure(RealtimeConfig cfg) {
-        cfg.staticFiles("/");
+        cfg.staticFiles(FirstChat.class, "/");
     }
 
-    /** The server's behaviour: log each connection, relay each chat message, refuse bad ones. */
+    /**
+     * The server's behaviour: log each connection, relay each chat message, refuse bad ones. A handler that
+     * runs into an unfinished TODO is reported to UNFINISHED, and the connection goes on.
+     */
     static void setup(RealtimeServer server) {
+        server.onHandlerError(UNFINISHED);
         server.on("connection", socket -> {
-            socket.on("chat", args -> guarded(() -> {
+            socket.on("chat", args -> {
                 try {
                     String text = textOf(args);
                     log.accept("  " + socket.id() + " says: " + text);
@@ -78,9 +80,9 @@ public class FirstChat implements Callable<Integer> {
                     log.accept("  " + socket.id() + " sent a bad message: " + e.getMessage());
                     socket.emit("problem", e.getMessage());
                 }
-            }));
+            });
             socket.onDisconnect(reason -> log.accept("  " + socket.id() + " left (" + reason + ")"));
-            guarded(() -> log.accept(upgradeLine(socket.id(), socket.handshake())));
+            log.accept(upgradeLine(socket.id(), socket.handshake())); // last: a TODO here skips nothing else
         });
     }
 
@@ -118,18 +120,6 @@ public class FirstChat implements Callable<Integer> {
         return text;
     }
 
-    /** Runs server code; an unfinished TODO is kept for main to report instead of failing one connection. */
-    static void guarded(Runnable code) {
-        try {
-            code.run();
-        } catch (UnsupportedOperationException e) {
-            if (Tasks.todoNumber(e.getMessage()) == null) {
-                throw e;
-            }
-            UNFINISHED.completeExceptionally(e);
-        }
-    }
-
     @Override
     public Integer call() {
         Exercise.run(FirstChat.class, () -> {
@@ -142,11 +132,7 @@ public class FirstChat implements Callable<Integer> {
             }));
             System.out.println("Chat server at http://localhost:" + server.port() + " — open it in two browser tabs.");
             System.out.println("Each connection and each message is logged here. Ctrl-C stops.");
-            try {
-                UNFINISHED.get();
-            } catch (ExecutionException e) {
-                throw (RuntimeException) e.getCause();
-            }
+            throw UNFINISHED.await();
         });
         return 0;
     }

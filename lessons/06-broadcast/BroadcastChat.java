@@ -8,25 +8,23 @@
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/*.java
 //SOURCES ChatWorker.java
+//SOURCES ChatCrew.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import relaylab.realtime.RealtimeClient;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
+import relaylab.realtime.TodoRecorder;
 import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
-import relaylab.workbook.Tasks;
 
 /**
  * Lesson 06: broadcast. A message goes to everyone except its sender, a newcomer is welcomed alone,
@@ -64,18 +62,22 @@ public class BroadcastChat implements Callable<Integer> {
     /** Where the server writes its log lines: the terminal, or nowhere in the tests. */
     static volatile Consumer<String> log = System.out::println;
 
-    /** The first unfinished TODO the server ran into; the run stops with it. */
-    static final CompletableFuture<Void> UNFINISHED = new CompletableFuture<>();
+    /** The first unfinished TODO a server handler ran into; the run stops with it. */
+    static final TodoRecorder UNFINISHED = new TodoRecorder();
 
     /** The server's settings: index.html comes from the classpath root (the core serves /socket.io/socket.io.js). */
     static void configure(RealtimeConfig cfg) {
-        cfg.staticFiles("/");
+        cfg.staticFiles(BroadcastChat.class, "/");
     }
 
-    /** The server's behaviour: welcome each newcomer, broadcast each chat message, refuse bad ones. */
+    /**
+     * The server's behaviour: welcome each newcomer, broadcast each chat message, refuse bad ones. A handler
+     * that runs into an unfinished TODO is reported to UNFINISHED, and the connection goes on.
+     */
     static void setup(RealtimeServer server) {
+        server.onHandlerError(UNFINISHED);
         server.on("connection", socket -> {
-            socket.on("chat", args -> guarded(() -> {
+            socket.on("chat", args -> {
                 try {
                     String text = textOf(args);
                     int receivers = broadcast(socket, text);
@@ -83,10 +85,10 @@ public class BroadcastChat implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     socket.emit("problem", e.getMessage());
                 }
-            }));
+            });
             socket.onDisconnect(reason -> log.accept("  server: " + socket.id() + " left (" + reason + ")"));
             log.accept("  server: " + socket.id() + " connected");
-            guarded(() -> welcome(server, socket));
+            welcome(server, socket); // last: a TODO here skips nothing else
         });
     }
 
@@ -117,18 +119,6 @@ public class BroadcastChat implements Callable<Integer> {
         return raw.strip();
     }
 
-    /** Runs server code; an unfinished TODO is kept for the run to report instead of failing one connection. */
-    static void guarded(Runnable code) {
-        try {
-            code.run();
-        } catch (UnsupportedOperationException e) {
-            if (Tasks.todoNumber(e.getMessage()) == null) {
-                throw e;
-            }
-            UNFINISHED.completeExceptionally(e);
-        }
-    }
-
     @Override
     public Integer call() {
         if (workers < 0 || messages < 0) {
@@ -146,29 +136,12 @@ public class BroadcastChat implements Callable<Integer> {
             String url = "http://localhost:" + server.port();
             System.out.println("Chat server at " + url + " — open it in a browser tab or two.");
             if (workers > 0) {
-                runWorkers(url);
+                ChatCrew.run(url, workers, messages, UNFINISHED);
             }
             System.out.println("The server keeps running. Ctrl-C stops.");
-            UNFINISHED.exceptionally(e -> null).join();
-            stopIfUnfinished();
+            throw UNFINISHED.await();
         });
         return 0;
-    }
-
-    /** Throws the first unfinished TODO the server ran into, if any, so the run can point at it. */
-    static void stopIfUnfinished() {
-        if (UNFINISHED.isCompletedExceptionally()) {
-            throw (RuntimeException) UNFINISHED.handle((ok, e) -> e).join();
-        }
-    }
-
-    /** Checks the server with a first visitor, then lets the chat workers talk (see ChatWorker.crew). */
-    private void runWorkers(String url) throws Exception {
-        try (RealtimeClient firstVisitor = RealtimeClient.connect(url)) {
-            firstVisitor.awaitConnected(Duration.ofSeconds(5)); // the server welcomes it: task 1 comes first
-        }
-        stopIfUnfinished();
-        ChatWorker.crew(url, workers, messages);
     }
 
     public static void main(String[] args) {
