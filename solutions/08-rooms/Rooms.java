@@ -15,17 +15,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import relaylab.realtime.Namespace;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.TodoRecorder;
-import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 
@@ -187,7 +183,7 @@ public class Rooms {
         }
     }
 
-    // ------------------------------------------------------------------ given: helpers, plumbing and the demo
+    // ------------------------------------------------------------------ given: helpers (the demo: RoomsBots.java)
 
     /** The socket's name, put in socket.data() by the middleware when it connected. */
     static String name(RealtimeSocket socket) {
@@ -220,35 +216,7 @@ public class Rooms {
         }
     }
 
-    @Command(name = "lesson08", mixinStandardHelpOptions = true,
-            description = "Runs the rooms chat: three bots and an admin show rooms at work, then open the page.")
-    static final class Main implements Runnable {
-        @Option(names = "--port", defaultValue = "3000", description = "port to listen on (0 picks a free one); default ${DEFAULT-VALUE}")
-        int port;
-
-        @Override
-        public void run() {
-            Exercise.run(Rooms.class, () -> {
-                if (Rooms.class.getClassLoader().getResource("index.html") == null) {
-                    throw new IllegalStateException("index.html is not on the classpath; start the lesson with ./jbang lesson08");
-                }
-                RealtimeServer server = RealtimeServer.create(Rooms::configure);
-                Rooms app = new Rooms(server);
-                server.start(port);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    server.stop();
-                    System.out.println("Rooms server stopped.");
-                }));
-                String url = "http://localhost:" + server.port();
-                System.out.println("Rooms chat on " + url + " (Ctrl-C stops it). Bots ada, linus and grace show what they receive:");
-                RoomsBots.run(app, server.url());
-                System.out.println("Now open " + url + " in two browser tabs, pick a name in each, switch rooms and whisper.");
-                new CountDownLatch(1).await();
-            });
-        }
-    }
-
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new RoomsBots.Main()).execute(args));
     }
 }

@@ -4,18 +4,51 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import relaylab.realtime.RealtimeClient;
 import relaylab.realtime.RealtimeJson;
+import relaylab.realtime.RealtimeServer;
+import relaylab.workbook.Exercise;
 
 /**
  * What lesson 08's main shows before you open the page: three bots move to different rooms, talk and
  * whisper, an admin on /admin announces, and grace leaves; each bot prints what it receives, so you
  * see who hears what. Nothing to write here; an unfinished TODO that a bot runs into is thrown, so main names it.
+ * Main is the lesson's command line (Rooms.main runs it).
  */
 final class RoomsBots {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private RoomsBots() {
+    }
+
+    @Command(name = "lesson08", mixinStandardHelpOptions = true,
+            description = "Runs the rooms chat: three bots and an admin show rooms at work, then open the page.")
+    static final class Main implements Runnable {
+        @Option(names = "--port", defaultValue = "3000", description = "port to listen on (0 picks a free one); default ${DEFAULT-VALUE}")
+        int port;
+
+        @Override
+        public void run() {
+            Exercise.run(Rooms.class, () -> {
+                if (Rooms.class.getClassLoader().getResource("index.html") == null) {
+                    throw new IllegalStateException("index.html is not on the classpath; start the lesson with ./jbang lesson08");
+                }
+                RealtimeServer server = RealtimeServer.create(Rooms::configure);
+                Rooms app = new Rooms(server);
+                server.start(port);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.stop();
+                    System.out.println("Rooms server stopped.");
+                }));
+                String url = "http://localhost:" + server.port();
+                System.out.println("Rooms chat on " + url + " (Ctrl-C stops it). Bots ada, linus and grace show what they receive:");
+                RoomsBots.run(app, server.url());
+                System.out.println("Now open " + url + " in two browser tabs, pick a name in each, switch rooms and whisper.");
+                new CountDownLatch(1).await();
+            });
+        }
     }
 
     static void run(Rooms app, String url) throws Exception {
