@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +24,10 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import relaylab.http.ChatClient;
 import relaylab.http.ChatMessage;
 import relaylab.http.ChatServer;
@@ -60,7 +64,7 @@ public class RequestResponse {
 
     @Command(name = "lesson02", mixinStandardHelpOptions = true,
             description = "Alice and Bob chat over HTTP, first with short polling, then with long polling.")
-    static class Options {
+    static class Options implements Callable<Integer> {
         @Option(names = "--seconds", defaultValue = "5", description = "How long each style runs (default ${DEFAULT-VALUE}).")
         int seconds;
         @Option(names = "--interval", defaultValue = "500", description = "Short polling: ms between requests (default ${DEFAULT-VALUE}).")
@@ -69,6 +73,27 @@ public class RequestResponse {
         int waitMillis;
         @Option(names = "--port", defaultValue = "0", description = "Port of the chat server; 0 picks a free one (default ${DEFAULT-VALUE}).")
         int port;
+        @Spec
+        CommandSpec spec;
+
+        /** Checks the ranges picocli cannot, then runs the demo; a bad value exits with status 2. */
+        @Override
+        public Integer call() {
+            if (seconds < 1 || interval < 1 || waitMillis < 1 || waitMillis > 60_000 || port < 0 || port > 65_535) {
+                throw new ParameterException(spec.commandLine(), "need --seconds 1 or more, --interval 1 or more,"
+                        + " --wait from 1 to 60000 and --port from 0 to 65535 (0 picks a free port)");
+            }
+            Exercise.run(RequestResponse.class, () -> {
+                Duration pace = Duration.ofMillis(700);
+                System.out.printf("Alice and Bob take turns: one message every %d ms for %d s; each polls for the other's.%n",
+                        pace.toMillis(), seconds);
+                chat("short", this, pace);
+                chat("long", this, pace);
+                System.out.println("\nEvery message above reached its reader as the answer to a request the reader made:"
+                        + "\nthe server never spoke first. See the README for what that means (one-way, half-duplex, full-duplex).");
+            });
+            return 0;
+        }
     }
 
     /** One run of the chat with one polling style; prints what the two users' polling cost. */
@@ -157,33 +182,6 @@ public class RequestResponse {
     }
 
     public static void main(String[] args) {
-        Options options = new Options();
-        CommandLine cli = new CommandLine(options);
-        try {
-            cli.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            System.err.println(e.getMessage());
-            cli.usage(System.err);
-            System.exit(2);
-        }
-        if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
-            cli.usage(System.out);
-            return;
-        }
-        if (options.seconds < 1 || options.interval < 1 || options.waitMillis < 1 || options.waitMillis > 60_000
-                || options.port < 0 || options.port > 65_535) {
-            System.err.println("need --seconds 1 or more, --interval 1 or more, --wait from 1 to 60000 and --port from"
-                    + " 0 to 65535 (0 picks a free port)");
-            System.exit(2);
-        }
-        Exercise.run(RequestResponse.class, () -> {
-            Duration pace = Duration.ofMillis(700);
-            System.out.printf("Alice and Bob take turns: one message every %d ms for %d s; each polls for the other's.%n",
-                    pace.toMillis(), options.seconds);
-            chat("short", options, pace);
-            chat("long", options, pace);
-            System.out.println("\nEvery message above reached its reader as the answer to a request the reader made:"
-                    + "\nthe server never spoke first. See the README for what that means (one-way, half-duplex, full-duplex).");
-        });
+        System.exit(new CommandLine(new Options()).execute(args));
     }
 }

@@ -18,11 +18,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.LongStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import relaylab.http.ChatServer;
 import relaylab.http.ChatUser;
 import relaylab.http.MemoryBoard;
@@ -118,7 +122,7 @@ public class PollingVsWebSocket {
 
     @Command(name = "lesson04", mixinStandardHelpOptions = true,
             description = "Runs one chat workload over short polling, long polling and WebSocket and compares them.")
-    static class Options {
+    static class Options implements Callable<Integer> {
         @Option(names = "--seconds", defaultValue = "5", description = "How long each transport runs (default ${DEFAULT-VALUE}).")
         int seconds;
         @Option(names = "--users", defaultValue = "3", description = "Simulated users, at least 2 (default ${DEFAULT-VALUE}).")
@@ -129,6 +133,19 @@ public class PollingVsWebSocket {
         double rate;
         @Option(names = "--chart", description = "Where to write the chart (default: relaylab-04/polling-vs-websocket.html in the temp folder).")
         Path chart = Path.of(System.getProperty("java.io.tmpdir"), "relaylab-04", "polling-vs-websocket.html");
+        @Spec
+        CommandSpec spec;
+
+        /** Checks the ranges picocli cannot, then runs the demo; a bad value exits with status 2. */
+        @Override
+        public Integer call() {
+            if (users < 2 || seconds < 1 || interval < 1 || !(rate > 0 && rate <= 1000)) {
+                throw new ParameterException(spec.commandLine(), "need --users 2 or more, --seconds 1 or more,"
+                        + " --interval 1 or more and --rate above 0 (at most 1000 messages per second)");
+            }
+            Exercise.run(PollingVsWebSocket.class, () -> demo(this));
+            return 0;
+        }
     }
 
     static void demo(Options options) throws Exception {
@@ -171,24 +188,6 @@ public class PollingVsWebSocket {
     }
 
     public static void main(String[] args) {
-        Options options = new Options();
-        CommandLine cli = new CommandLine(options);
-        try {
-            cli.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            System.err.println(e.getMessage());
-            cli.usage(System.err);
-            System.exit(2);
-        }
-        if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
-            cli.usage(System.out);
-            return;
-        }
-        if (options.users < 2 || options.seconds < 1 || options.interval < 1 || !(options.rate > 0 && options.rate <= 1000)) {
-            System.err.println("need --users 2 or more, --seconds 1 or more, --interval 1 or more and --rate above 0"
-                    + " (at most 1000 messages per second)");
-            System.exit(2);
-        }
-        Exercise.run(PollingVsWebSocket.class, () -> demo(options));
+        System.exit(new CommandLine(new Options()).execute(args));
     }
 }

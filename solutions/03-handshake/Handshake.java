@@ -21,9 +21,13 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
@@ -145,9 +149,22 @@ public class Handshake {
 
     @Command(name = "lesson03", mixinStandardHelpOptions = true,
             description = "Opens a WebSocket by hand to a local Undertow server and prints every byte, labelled.")
-    static class Options {
+    static class Options implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "0", description = "Port of the echo server; 0 picks a free one (default ${DEFAULT-VALUE}).")
         int port;
+        @Spec
+        CommandSpec spec;
+
+        /** Checks the port's range, then runs the demo; a bad value exits with status 2. */
+        @Override
+        public Integer call() {
+            if (port < 0 || port > 65_535) {
+                throw new ParameterException(spec.commandLine(),
+                        "--port must be from 0 to 65535 (0 picks a free port), not " + port);
+            }
+            Exercise.run(Handshake.class, () -> demo(this));
+            return 0;
+        }
     }
 
     static void demo(Options options) throws IOException {
@@ -188,23 +205,6 @@ public class Handshake {
     }
 
     public static void main(String[] args) {
-        Options options = new Options();
-        CommandLine cli = new CommandLine(options);
-        try {
-            cli.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            System.err.println(e.getMessage());
-            cli.usage(System.err);
-            System.exit(2);
-        }
-        if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
-            cli.usage(System.out);
-            return;
-        }
-        if (options.port < 0 || options.port > 65_535) {
-            System.err.println("--port must be from 0 to 65535 (0 picks a free port), not " + options.port);
-            System.exit(2);
-        }
-        Exercise.run(Handshake.class, () -> demo(options));
+        System.exit(new CommandLine(new Options()).execute(args));
     }
 }
