@@ -1,81 +1,38 @@
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
 import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.realtime.testing.TestClient;
-import relaylab.testing.Browser;
 import relaylab.testing.BrowserPage;
+import relaylab.testing.PageWaits;
 import relaylab.testing.Screenshots;
+import relaylab.testing.SharedBrowser;
 
 class FirstChatPageTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static Browser browser;
+
+    @RegisterExtension
+    static final SharedBrowser BROWSER = new SharedBrowser();
 
     @BeforeAll
-    static void startBrowser() {
+    static void quietServerLog() {
         FirstChat.log = line -> { };
-        if (Browser.available()) {
-            browser = Browser.start();
-        }
     }
 
-    @BeforeEach
-    void needsBrowser() {
-        Assumptions.assumeTrue(browser != null, Browser.unavailableReason());
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    /**
-     * Waits until the chat list shows {@code text}; stops at once when the page's status line reports an
-     * unfinished TODO (the page shows script errors there).
-     */
+    /** Waits until the chat list shows {@code text}; stops at once when the page reports an unfinished TODO. */
     static void awaitMessage(BrowserPage page, String text) {
-        try {
-            page.awaitScript("document.getElementById('messages').textContent.includes(" + jsString(text) + ")"
-                    + " || /TODO \\d/.test(document.getElementById('status').textContent)", WAIT);
-        } catch (AssertionError timedOut) {
-            throw new AssertionError("Waited " + WAIT.toSeconds() + " s for \"" + text + "\" in #messages but it shows \""
-                    + page.text("#messages") + "\". The browser console says: " + page.console(), timedOut);
-        }
-        failIfStopped(page);
-        page.awaitText("#messages", text, Duration.ZERO);
-    }
-
-    /** Fails with the page's own words when its status line shows an unfinished TODO. */
-    static void failIfStopped(BrowserPage page) {
-        String status = page.text("#status");
-        if (status.matches("(?s).*TODO \\d.*")) {
-            throw new AssertionError("The page stopped at an unfinished TODO: " + status);
-        }
-    }
-
-    private static String jsString(String text) {
-        try {
-            return new ObjectMapper().writeValueAsString(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot quote " + text, e);
-        }
+        PageWaits.awaitMessage(page, "#messages", "#status", text, WAIT);
     }
 
     private static BrowserPage openChat(RealtimeFixture fx) {
-        return browser.open(fx.url() + "/").awaitText("#status", "connected", WAIT);
+        return BROWSER.open(fx.url() + "/").awaitText("#status", "connected", WAIT);
     }
 
     @Test
@@ -86,7 +43,7 @@ class FirstChatPageTest {
             TestClient other = fx.client();
             BrowserPage page = openChat(fx);
             page.type("#message", "hello from the browser").click("#send");
-            failIfStopped(page);
+            PageWaits.failIfStopped(page, "#status");
             other.await("chat", args -> FirstChatTest.isMessage(args, null, "hello from the browser"), WAIT);
         }
     }
@@ -113,7 +70,7 @@ class FirstChatPageTest {
     @DisplayName("two browser users chat: each message shows in both tabs, the sender's too")
     void twoBrowserUsersChat() {
         try (RealtimeFixture fx = FirstChatTest.chatServer()) {
-            WebDriver driver = browser.driver();
+            WebDriver driver = BROWSER.browser().driver();
             BrowserPage alice = openChat(fx);
             String aliceTab = driver.getWindowHandle();
             driver.switchTo().newWindow(WindowType.TAB);
