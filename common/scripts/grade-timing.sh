@@ -2,7 +2,9 @@
 # Measures how long `./jbang grade 01` takes, as the workbook engine promises: warm (caches filled)
 # under 5 s, and the first ever run (empty home: no JBang, no Maven repository) under 60 s.
 # Prints each run and the median. Usage: common/scripts/grade-timing.sh [--runs N] [--cold]
-#   --cold   each run uses a fresh empty HOME, so JBang and every dependency are downloaded again
+#   --cold   each run uses fresh empty folders for the launcher cache, JBang (JBANG_DIR), JBang's Maven
+#            repository (JBANG_REPO) and Maven's (maven.repo.local), so JBang and every dependency are
+#            downloaded again (Java takes user.home from the password file, so HOME alone is not enough)
 set -euo pipefail
 runs=5
 cold=0
@@ -19,10 +21,14 @@ if [ $cold -eq 0 ]; then
     ./jbang grade 01 >/dev/null 2>&1 || true   # fill the caches first
 fi
 for i in $(seq 1 "$runs"); do
-    home=$HOME
-    [ $cold -eq 1 ] && home=$(mktemp -d /tmp/relaylab-cold-XXXXXX)
+    cold_env=()
+    if [ $cold -eq 1 ]; then
+        home=$(mktemp -d /tmp/relaylab-cold-XXXXXX)
+        cold_env=(HOME="$home" RELAYLAB_CACHE="$home/cache" JBANG_DIR="$home/jbang" JBANG_REPO="$home/m2"
+                  MAVEN_OPTS="-Dmaven.repo.local=$home/m2")
+    fi
     start=$(date +%s.%N)
-    env HOME="$home" ./jbang grade 01 >/dev/null 2>&1 || true
+    env "${cold_env[@]}" ./jbang grade 01 >/dev/null 2>&1 || true
     end=$(date +%s.%N)
     t=$(echo "$end - $start" | bc)
     times+=("$t")
