@@ -62,7 +62,7 @@ public class RequestResponse {
         throw new UnsupportedOperationException("TODO 5: ask again at once");
     }
 
-    @Command(name = "lesson02", mixinStandardHelpOptions = true,
+    @Command(name = "lesson02", mixinStandardHelpOptions = true, version = "Relay Lab lesson 02",
             description = "Alice and Bob chat over HTTP, first with short polling, then with long polling.")
     static class Options implements Callable<Integer> {
         @Option(names = "--seconds", defaultValue = "5", description = "How long each style runs (default ${DEFAULT-VALUE}).")

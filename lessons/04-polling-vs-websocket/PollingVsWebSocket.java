@@ -120,7 +120,7 @@ public class PollingVsWebSocket {
         }
     }
 
-    @Command(name = "lesson04", mixinStandardHelpOptions = true,
+    @Command(name = "lesson04", mixinStandardHelpOptions = true, version = "Relay Lab lesson 04",
             description = "Runs one chat workload over short polling, long polling and WebSocket and compares them.")
     static class Options implements Callable<Integer> {
         @Option(names = "--seconds", defaultValue = "5", description = "How long each transport runs (default ${DEFAULT-VALUE}).")

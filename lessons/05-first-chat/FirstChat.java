@@ -31,7 +31,7 @@ import relaylab.workbook.Task;
  */
 @Lesson(number = 5, title = "First chat",
         summary = "A WebSocket chat server and its page: every message goes to everyone, the sender included.")
-@Command(name = "lesson05", mixinStandardHelpOptions = true,
+@Command(name = "lesson05", mixinStandardHelpOptions = true, version = "Relay Lab lesson 05",
         description = "Starts the lesson 05 chat server; open the printed address in two browser tabs.")
 public class FirstChat implements Callable<Integer> {
     static final int MAX_LENGTH = 500;

@@ -32,7 +32,7 @@ import relaylab.workbook.Task;
  */
 @Lesson(number = 6, title = "Broadcast and chat workers",
         summary = "Send to everyone but the sender, welcome a newcomer alone, and run simulated users that chat at random.")
-@Command(name = "lesson06", mixinStandardHelpOptions = true,
+@Command(name = "lesson06", mixinStandardHelpOptions = true, version = "Relay Lab lesson 06",
         description = "Starts the lesson 06 chat server, and with --workers N also N simulated users that chat.")
 public class BroadcastChat implements Callable<Integer> {
     static final int MAX_LENGTH = 500;

@@ -23,7 +23,7 @@ final class RoomsBots {
     private RoomsBots() {
     }
 
-    @Command(name = "lesson08", mixinStandardHelpOptions = true,
+    @Command(name = "lesson08", mixinStandardHelpOptions = true, version = "Relay Lab lesson 08",
             description = "Runs the rooms chat: three bots and an admin show rooms at work, then open the page.")
     static final class Main implements Runnable {
         @Option(names = "--port", defaultValue = "3000", description = "port to listen on (0 picks a free one); default ${DEFAULT-VALUE}")

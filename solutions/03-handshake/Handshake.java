@@ -147,7 +147,7 @@ public class Handshake {
         return headers;
     }
 
-    @Command(name = "lesson03", mixinStandardHelpOptions = true,
+    @Command(name = "lesson03", mixinStandardHelpOptions = true, version = "Relay Lab lesson 03",
             description = "Opens a WebSocket by hand to a local Undertow server and prints every byte, labelled.")
     static class Options implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "0", description = "Port of the echo server; 0 picks a free one (default ${DEFAULT-VALUE}).")

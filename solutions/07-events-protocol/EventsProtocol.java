@@ -32,7 +32,7 @@ import relaylab.workbook.Lesson;
  */
 @Lesson(number = 7, title = "Events protocol",
         summary = "Encode and decode Socket.IO packets, match acks with a timeout, reject bad frames, and talk to a real server.")
-@Command(name = "lesson07", mixinStandardHelpOptions = true,
+@Command(name = "lesson07", mixinStandardHelpOptions = true, version = "Relay Lab lesson 07",
         description = "Runs the lesson 07 server with its page, and your codec's client against it.")
 public class EventsProtocol implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "3000", description = "The port to serve on (default: ${DEFAULT-VALUE}; 0 picks a free one).")

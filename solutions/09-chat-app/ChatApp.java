@@ -153,7 +153,7 @@ public class ChatApp {
         return args.size() > 0 && args.get(0) instanceof String s ? s : null;
     }
 
-    @Command(name = "lesson09", mixinStandardHelpOptions = true,
+    @Command(name = "lesson09", mixinStandardHelpOptions = true, version = "Relay Lab lesson 09",
             description = "Runs the chat: two bots chat first, then open the page in two browser tabs.")
     static final class Main implements Runnable {
         @Option(names = "--port", defaultValue = "3000", description = "port to listen on (0 picks a free one); default ${DEFAULT-VALUE}")
