@@ -203,9 +203,17 @@ public final class ChatServer implements AutoCloseable {
         return stored;
     }
 
+    /**
+     * The first frame every WebSocket receives, once it is registered for pushes. A client that
+     * waits for it knows it cannot miss a message posted afterwards (the 101 answer alone can reach
+     * the client before the server has registered the socket).
+     */
+    static final String READY = "{\"ready\":true}";
+
     private void onWebSocket(WebSocketHttpExchange exchange, WebSocketChannel channel) {
         sockets.add(channel);
         channel.addCloseTask(closed -> sockets.remove(closed));
+        WebSockets.sendText(READY, channel, null);
         channel.getReceiveSetter().set(new AbstractReceiveListener() {
             @Override
             protected void onFullTextMessage(WebSocketChannel from, BufferedTextMessage text) {

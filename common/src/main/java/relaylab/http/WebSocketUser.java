@@ -2,6 +2,7 @@ package relaylab.http;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.java_websocket.client.WebSocketClient;
@@ -12,6 +13,7 @@ final class WebSocketUser extends WebSocketClient implements ChatUser {
     private static final System.Logger LOG = System.getLogger("relaylab.http");
     private final String name;
     private final Consumer<ChatMessage> inbox;
+    private final CountDownLatch ready = new CountDownLatch(1);
 
     private WebSocketUser(URI uri, String name, Consumer<ChatMessage> inbox) {
         super(uri);
@@ -25,6 +27,10 @@ final class WebSocketUser extends WebSocketClient implements ChatUser {
         WebSocketUser user = new WebSocketUser(uri, name, inbox);
         if (!user.connectBlocking(5, TimeUnit.SECONDS)) {
             throw new IOException("could not open a WebSocket to " + uri + " within 5 s");
+        }
+        if (!user.ready.await(5, TimeUnit.SECONDS)) {
+            user.close();
+            throw new IOException("the WebSocket to " + uri + " opened, but the server did not say it was ready within 5 s");
         }
         return user;
     }
@@ -47,6 +53,10 @@ final class WebSocketUser extends WebSocketClient implements ChatUser {
 
     @Override
     public void onMessage(String text) {
+        if (text.equals(ChatServer.READY)) {
+            ready.countDown();
+            return;
+        }
         ChatMessage message = Json.message(text);
         if (!message.user().equals(name)) {
             inbox.accept(message);

@@ -167,4 +167,36 @@ class ChatServerTest {
         socket.send("hello?");
         assertThat(closed.poll(5, TimeUnit.SECONDS)).as("close code after a message that is not JSON").isEqualTo(1007);
     }
+
+    @Test
+    @DisplayName("a WebSocket is told it is ready once registered, and then gets every message posted")
+    void readyBeforeMessages() throws Exception {
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        WebSocketClient socket = new WebSocketClient(URI.create(server.url().replace("http", "ws") + "/ws")) {
+            @Override
+            public void onOpen(ServerHandshake handshake) {
+            }
+
+            @Override
+            public void onMessage(String message) {
+                frames.add(message);
+            }
+
+            @Override
+            public void onClose(int code, String reason, boolean remote) {
+            }
+
+            @Override
+            public void onError(Exception error) {
+            }
+        };
+        assertThat(socket.connectBlocking(5, TimeUnit.SECONDS)).as("WebSocket opened").isTrue();
+        try {
+            assertThat(frames.poll(5, TimeUnit.SECONDS)).as("the first frame").isEqualTo(ChatServer.READY);
+            client.post("alice", "after ready");
+            assertThat(frames.poll(5, TimeUnit.SECONDS)).as("the message posted after ready").contains("after ready");
+        } finally {
+            socket.closeBlocking();
+        }
+    }
 }
