@@ -1,5 +1,6 @@
 package relaylab.grader;
 
+import java.util.Arrays;
 import java.util.List;
 import relaylab.grader.GradeReport.Status;
 import relaylab.grader.GradeReport.TaskResult;
@@ -119,6 +120,6 @@ final class ReportPrinter {
             return text;
         }
         return "… (" + (all.length - lines) + " earlier lines)\n"
-                + String.join("\n", java.util.Arrays.copyOfRange(all, all.length - lines, all.length));
+                + String.join("\n", Arrays.copyOfRange(all, all.length - lines, all.length));
     }
 }

@@ -54,12 +54,8 @@ class WorkbookCheckTest {
         }
     }
 
-    private static String readme() throws java.io.UncheckedIOException {
-        try {
-            return Files.readString(WORKBOOK.root().resolve("README.md"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private static String readme() throws IOException {
+        return Files.readString(WORKBOOK.root().resolve("README.md"));
     }
 
     private void exerciseFailsEachTask(LessonFolder lesson) {
