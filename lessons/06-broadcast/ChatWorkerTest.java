@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,17 @@ class ChatWorkerTest {
         });
     }
 
+    /** Waits until a log line matches: a worker may count a message a moment before it logs it. */
+    private void awaitLogged(Predicate<String> line, String what) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (logged.stream().noneMatch(line)) {
+            if (System.nanoTime() > end) {
+                assertThat(logged).as("the worker's log shows %s within %d s", what, WAIT.toSeconds()).anyMatch(line);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     private ChatWorker worker(RealtimeFixture fx, int messages, long minMillis, long maxMillis) {
         return new ChatWorker("w1", fx.url(), messages, Duration.ofMillis(minMillis), Duration.ofMillis(maxMillis),
                 new Random(42), logged::add).awaitConnected(WAIT);
@@ -43,8 +55,8 @@ class ChatWorkerTest {
             assertThat(worker.awaitHeard(1, WAIT)).as("the worker heard one message within 5 s (log: %s)", logged).isTrue();
             assertThat(worker.heard()).as("what the worker heard")
                     .containsExactly(new BroadcastChat.Message(other.id(), "hello workers"));
-            assertThat(logged).as("the worker's log").anyMatch(line -> line.contains("w1") && line.contains("welcomed"))
-                    .anyMatch(line -> line.contains("w1") && line.contains("hello workers"));
+            awaitLogged(line -> line.contains("w1") && line.contains("welcomed"), "its welcome");
+            awaitLogged(line -> line.contains("w1") && line.contains("hello workers"), "the message it heard");
         }
     }
 
