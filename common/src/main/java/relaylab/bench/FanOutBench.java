@@ -144,7 +144,9 @@ public final class FanOutBench {
         int runs;
 
         @CommandLine.Option(names = "--server", paramLabel = "KIND", defaultValue = "relaylab",
-                description = "relaylab, or raw: a bare one-thread NIO fan-out, the floor to compare with (default: ${DEFAULT-VALUE})")
+                description = "relaylab; raw: a bare one-thread NIO fan-out with one socket write per delivery, the floor to "
+                        + "compare with; raw-coalesced: the same, writing the frames that piled up for a connection in one "
+                        + "write, as relaylab does (default: ${DEFAULT-VALUE})")
         String server;
 
         @Override
@@ -152,8 +154,8 @@ public final class FanOutBench {
             Options options = new Options(within("--clients", clients, 1, 20_000), within("--rate", rate, 1, 100_000),
                     within("--seconds", seconds, 1, 600), within("--idle", idle, 0, 50_000),
                     within("--max-rate", maxRate, 1, 100_000), within("--runs", runs, 1, 10), server);
-            if (!server.equals("relaylab") && !server.equals("raw")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--server is relaylab or raw, not \"" + server + "\"");
+            if (!server.equals("relaylab") && !server.equals("raw") && !server.equals("raw-coalesced")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--server is relaylab, raw or raw-coalesced, not \"" + server + "\"");
             }
             if (!checkFileLimit(options)) {
                 return 2;
@@ -213,7 +215,11 @@ public final class FanOutBench {
         System.out.printf(Locale.ROOT, "machine: %d cores, Java %s (%s), open-file limit %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 openFileLimit() == Long.MAX_VALUE ? "unlimited" : String.valueOf(openFileLimit()));
-        System.out.println("server: " + (o.server().equals("raw") ? "RAW one-thread NIO fan-out (the floor, not relaylab)" : "relaylab RealtimeServer")
+        System.out.println("server: " + switch (o.server()) {
+                    case "raw" -> "RAW one-thread NIO fan-out, one write per delivery (the floor, not relaylab)";
+                    case "raw-coalesced" -> "RAW one-thread NIO fan-out, frames waiting for a connection in one write (not relaylab)";
+                    default -> "relaylab RealtimeServer";
+                }
                 + " in a child JVM " + String.join(" ", ServerChild.JVM_FLAGS)
                 + "; CPU = its whole process (all threads, GC, JIT) over each step");
     }
@@ -536,8 +542,8 @@ public final class FanOutBench {
             for (java.util.logging.Handler h : root.getHandlers()) {
                 h.setLevel(Level.WARNING);
             }
-            if (kind.equals("raw")) {
-                serveRaw();
+            if (kind.startsWith("raw")) {
+                serveRaw(kind.equals("raw-coalesced"));
                 return;
             }
             RealtimeServer server = RealtimeServer.create(cfg -> { }).start(0);
@@ -569,8 +575,8 @@ public final class FanOutBench {
             }
         }
 
-        private static void serveRaw() throws IOException {
-            RawFanOutServer raw = new RawFanOutServer();
+        private static void serveRaw(boolean coalesce) throws IOException {
+            RawFanOutServer raw = new RawFanOutServer(coalesce);
             Thread thread = new Thread(raw, "raw-fan-out");
             thread.start();
             System.out.println("port " + raw.port());

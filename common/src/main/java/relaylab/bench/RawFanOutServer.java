@@ -20,7 +20,9 @@ import java.util.List;
  * that answers the WebSocket and Socket.IO handshakes and copies each chat frame to every other connection
  * with one socket write each. No heartbeats, no rooms, no JSON: not a server to use, only a yardstick that
  * shows how much of relaylab's cost per delivery is the operating system's write itself
- * ({@code ./jbang bench --server raw}).
+ * ({@code ./jbang bench --server raw}). With {@code coalesce} ({@code --server raw-coalesced}) it appends
+ * each frame to the connection's buffer and writes every buffer once after each selector round, so frames
+ * that piled up while it was busy leave in one write: the yardstick for relaylab's batched writes.
  */
 final class RawFanOutServer implements Runnable {
 
@@ -30,11 +32,15 @@ final class RawFanOutServer implements Runnable {
     private final Selector selector;
     private final List<Conn> ready = new ArrayList<>();
     private final MessageDigest sha1;
+    private final boolean coalesce;
+    private final List<Conn> dirty = new ArrayList<>();
     private volatile boolean running = true;
     private volatile int sockets;
     private int ids;
 
-    RawFanOutServer() throws IOException {
+    /** {@code coalesce}: one write per connection per selector round instead of one per delivery. */
+    RawFanOutServer(boolean coalesce) throws IOException {
+        this.coalesce = coalesce;
         listener = ServerSocketChannel.open();
         listener.bind(new InetSocketAddress("127.0.0.1", 0), 4096);
         listener.configureBlocking(false);
@@ -65,6 +71,7 @@ final class RawFanOutServer implements Runnable {
         try {
             while (running) {
                 selector.select(this::onReady, 100);
+                flushDirty();
             }
         } catch (IOException e) {
             System.err.println("raw server: " + e);
@@ -182,10 +189,29 @@ final class RawFanOutServer implements Runnable {
             for (int i = 0, n = ready.size(); i < n; i++) {
                 Conn to = ready.get(i);
                 if (to != from) {
-                    to.write(shared.duplicate());
+                    if (coalesce) {
+                        if (to.append(shared.duplicate())) {
+                            dirty.add(to);
+                        }
+                    } else {
+                        to.write(shared.duplicate());
+                    }
                 }
             }
         }
+    }
+
+    private void flushDirty() {
+        for (int i = 0, n = dirty.size(); i < n; i++) {
+            Conn c = dirty.get(i);
+            c.dirty = false;
+            try {
+                c.flush();
+            } catch (IOException e) {
+                close(c);
+            }
+        }
+        dirty.clear();
     }
 
     /** An unmasked server frame (FIN, text) in a direct buffer, ready to write many times. */
@@ -209,6 +235,7 @@ final class RawFanOutServer implements Runnable {
         SelectionKey key;
         ByteBuffer out;
         boolean upgraded;
+        boolean dirty;
         String id;
 
         Conn(SocketChannel ch) {
@@ -233,6 +260,23 @@ final class RawFanOutServer implements Runnable {
             out.put(data);
         }
 
+        /** Appends without writing; true when this connection just became dirty. */
+        boolean append(ByteBuffer data) {
+            if (out == null) {
+                out = ByteBuffer.allocate(Math.max(16384, data.remaining() * 2));
+            }
+            if (out.remaining() < data.remaining()) {
+                ByteBuffer bigger = ByteBuffer.allocate((out.position() + data.remaining()) * 2);
+                out.flip();
+                bigger.put(out);
+                out = bigger;
+            }
+            out.put(data);
+            boolean first = !dirty;
+            dirty = true;
+            return first;
+        }
+
         void flush() throws IOException {
             if (out == null) {
                 return;
@@ -241,6 +285,7 @@ final class RawFanOutServer implements Runnable {
             ch.write(out);
             if (out.hasRemaining()) {
                 out.compact();
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             } else {
                 out = null;
                 key.interestOps(SelectionKey.OP_READ);

@@ -4,9 +4,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
-import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
 
@@ -34,19 +32,6 @@ final class EngineConnection {
     private static final char RECORD_SEPARATOR = '\u001e';
     private static final Base64.Decoder BASE64_DECODER = Base64.getDecoder();
     private static final Base64.Encoder BASE64_ENCODER = Base64.getEncoder();
-
-    /** Logs a failed WebSocket write and closes that connection. */
-    static final WebSocketCallback<EngineConnection> SEND_CALLBACK = new WebSocketCallback<>() {
-        @Override
-        public void complete(WebSocketChannel channel, EngineConnection context) {
-        }
-
-        @Override
-        public void onError(WebSocketChannel channel, EngineConnection context, Throwable throwable) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "write to connection " + context.sid + " failed: " + throwable);
-            context.close("transport error");
-        }
-    };
 
     final String sid;
     final RealtimeServer server;
@@ -273,17 +258,12 @@ final class EngineConnection {
         }
     }
 
-    /** Writes on the channel's I/O thread (callers make sure of it). */
+    /** Queues the packet on the channel's writer (on its I/O thread; callers make sure of it). */
     void writeWs(WebSocketChannel channel, Outbound packet) {
         if (!channel.isOpen()) {
             return;
         }
-        WebSockets.sendText(packet.textBuffer(), channel, SEND_CALLBACK, this);
-        if (packet.attachments != null) {
-            for (byte[] attachment : packet.attachments) {
-                WebSockets.sendBinary(ByteBuffer.wrap(attachment), channel, SEND_CALLBACK, this);
-            }
-        }
+        WebSocketWriter.of(channel).send(packet);
     }
 
     private ArrayDeque<Outbound> queue() {
@@ -498,7 +478,7 @@ final class EngineConnection {
     /** A text message from a probe WebSocket: "2probe" then "5". */
     void onProbeText(WebSocketChannel channel, String text) {
         if ("2probe".equals(text)) {
-            WebSockets.sendText("3probe", channel, SEND_CALLBACK, this);
+            WebSocketWriter.of(channel).send(Outbound.PROBE_ANSWER);
             // make the client's pending poll return so that it can pause polling; a poll still on its way is
             // answered when it arrives (see onPollGet)
             HttpServerExchange exchange;
@@ -792,24 +772,10 @@ final class EngineConnection {
         LOG.log(System.Logger.Level.DEBUG, () -> "connection " + sid + " closed: " + reason);
     }
 
+    /** Sends what is queued, then the close frame, then closes the socket. */
     private static void closeChannel(WebSocketChannel channel) {
-        if (!channel.isOpen()) {
-            return;
-        }
-        try {
-            WebSockets.sendClose(1000, "", channel, new WebSocketCallback<Void>() {
-                @Override
-                public void complete(WebSocketChannel c, Void context) {
-                    IoUtils.safeClose(c);
-                }
-
-                @Override
-                public void onError(WebSocketChannel c, Void context, Throwable throwable) {
-                    IoUtils.safeClose(c);
-                }
-            });
-        } catch (RuntimeException e) {
-            IoUtils.safeClose(channel);
+        if (channel.isOpen()) {
+            WebSocketWriter.of(channel).close();
         }
     }
 

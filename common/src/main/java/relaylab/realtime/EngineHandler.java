@@ -1,6 +1,5 @@
 package relaylab.realtime;
 
-import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -14,9 +13,11 @@ import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
+import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
+import io.undertow.websockets.spi.AsyncWebSocketHttpServerExchange;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code /socket.io/} endpoint: validates the Engine.IO query (EIO=4, transport, sid), opens
@@ -45,11 +48,12 @@ final class EngineHandler implements HttpHandler {
     private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
 
     private final RealtimeServer server;
-    private final HttpHandler websocket;
+    private final Hybi13Handshake handshake = new Hybi13Handshake();
+    // Undertow's channels remove themselves from this set when they close; nothing is ever added
+    private final Set<WebSocketChannel> peers = ConcurrentHashMap.newKeySet();
 
     EngineHandler(RealtimeServer server) {
         this.server = server;
-        this.websocket = Handlers.websocket(this::onWebSocket);
     }
 
     @Override
@@ -94,7 +98,7 @@ final class EngineHandler implements HttpHandler {
             } else {
                 exchange.putAttachment(NEW_SESSION, clientInfo(exchange));
             }
-            websocket.handleRequest(exchange);
+            upgrade(exchange);
             return;
         }
         boolean get = exchange.getRequestMethod().equals(Methods.GET);
@@ -151,11 +155,29 @@ final class EngineHandler implements HttpHandler {
         return connection;
     }
 
-    private void onWebSocket(WebSocketHttpExchange exchange, WebSocketChannel channel) {
+    /**
+     * Undertow's version-13 handshake, done here rather than by {@code Handlers.websocket} so that the
+     * upgraded connection itself is at hand: its data frames are written by {@link WebSocketWriter}.
+     */
+    private void upgrade(HttpServerExchange exchange) {
+        AsyncWebSocketHttpServerExchange facade = new AsyncWebSocketHttpServerExchange(exchange, peers);
+        if (!handshake.matches(facade)) {
+            reject(exchange, 3, "Bad request", "not a version 13 WebSocket handshake (Sec-WebSocket-Key/Version)");
+            return;
+        }
+        exchange.upgradeChannel((StreamConnection connection, HttpServerExchange upgraded) -> {
+            WebSocketChannel channel = handshake.createChannel(facade, connection, facade.getBufferPool());
+            onWebSocket(facade, channel, connection);
+        });
+        handshake.handshake(facade);
+    }
+
+    private void onWebSocket(WebSocketHttpExchange exchange, WebSocketChannel channel, StreamConnection stream) {
         EngineConnection upgrading = exchange.getAttachment(UPGRADING);
         EngineConnection connection;
         if (upgrading != null) {
             connection = upgrading;
+            WebSocketWriter.attach(channel, stream.getSinkChannel(), connection);
             if (!connection.attachProbe(channel)) {
                 return;
             }
@@ -166,8 +188,9 @@ final class EngineHandler implements HttpHandler {
                 return;
             }
             connection = newConnection(info);
+            WebSocketWriter writer = WebSocketWriter.attach(channel, stream.getSinkChannel(), connection);
             connection.attachWebSocket(channel);
-            WebSockets.sendText(connection.openPacket(false), channel, EngineConnection.SEND_CALLBACK, connection);
+            writer.send(new Outbound(connection.openPacket(false), null));
             connection.start();
         }
         int max = server.config.maxPayload;
@@ -185,20 +208,29 @@ final class EngineHandler implements HttpHandler {
             @Override
             protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
                 try (var pooled = message.getData()) {
-                    ByteBuffer[] buffers = pooled.getResource();
-                    int size = 0;
-                    for (ByteBuffer b : buffers) {
-                        size += b.remaining();
-                    }
-                    byte[] bytes = new byte[size];
-                    int pos = 0;
-                    for (ByteBuffer b : buffers) {
-                        int n = b.remaining();
-                        b.get(bytes, pos, n);
-                        pos += n;
-                    }
-                    connection.onBinary(bytes);
+                    connection.onBinary(concat(pooled.getResource()).array());
                 }
+            }
+
+            @Override
+            protected void onFullPingMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+                try (var pooled = message.getData()) {
+                    WebSocketWriter.of(ch).pong(concat(pooled.getResource()));
+                }
+            }
+
+            @Override
+            protected void onFullCloseMessage(WebSocketChannel ch, BufferedBinaryMessage message) throws IOException {
+                WebSocketWriter writer = WebSocketWriter.of(ch);
+                if (writer.hasPending()) {
+                    // a frame may be half written: Undertow's close frame cannot follow it, so just hang up
+                    writer.stop();
+                    message.getData().close();
+                    IoUtils.safeClose(ch);
+                    return;
+                }
+                writer.stop();
+                super.onFullCloseMessage(ch, message);
             }
 
             @Override
@@ -230,6 +262,19 @@ final class EngineHandler implements HttpHandler {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The bytes of a message Undertow hands over in several buffers, in one heap buffer. */
+    private static ByteBuffer concat(ByteBuffer[] buffers) {
+        int size = 0;
+        for (ByteBuffer b : buffers) {
+            size += b.remaining();
+        }
+        ByteBuffer all = ByteBuffer.allocate(size);
+        for (ByteBuffer b : buffers) {
+            all.put(b);
+        }
+        return all.flip();
+    }
 
     private static String param(HttpServerExchange exchange, String name) {
         Deque<String> values = exchange.getQueryParameters().get(name);

@@ -12,6 +12,8 @@ final class Outbound {
     final String text;
     final byte[][] attachments;
     private volatile ByteBuffer bytes;
+    private volatile ByteBuffer frame;
+    private volatile ByteBuffer[] binaryFrames;
 
     Outbound(String text, byte[][] attachments) {
         this.text = text;
@@ -28,7 +30,60 @@ final class Outbound {
         return b.duplicate();
     }
 
+    /**
+     * A fresh view on the whole server WebSocket text frame (header and UTF-8 payload), built once and
+     * shared by every recipient of a broadcast.
+     */
+    ByteBuffer textFrame() {
+        ByteBuffer f = frame;
+        if (f == null) {
+            f = frame(0x81, textBuffer());
+            frame = f;
+        }
+        return f.duplicate();
+    }
+
+    /** Fresh views on one binary frame per attachment (none for most packets). */
+    ByteBuffer[] binaryFrames() {
+        if (attachments == null) {
+            return NO_FRAMES;
+        }
+        ByteBuffer[] frames = binaryFrames;
+        if (frames == null) {
+            frames = new ByteBuffer[attachments.length];
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = frame(0x82, ByteBuffer.wrap(attachments[i]));
+            }
+            binaryFrames = frames;
+        }
+        ByteBuffer[] views = new ByteBuffer[frames.length];
+        for (int i = 0; i < views.length; i++) {
+            views[i] = frames[i].duplicate();
+        }
+        return views;
+    }
+
+    /** An unmasked, final frame with the given first byte (FIN and opcode) around {@code payload}. */
+    private static ByteBuffer frame(int finAndOpcode, ByteBuffer payload) {
+        int n = payload.remaining();
+        int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
+        ByteBuffer f = ByteBuffer.allocate(header + n);
+        f.put((byte) finAndOpcode);
+        if (n < 126) {
+            f.put((byte) n);
+        } else if (n < 65536) {
+            f.put((byte) 126).putShort((short) n);
+        } else {
+            f.put((byte) 127).putLong(n);
+        }
+        f.put(payload.duplicate());
+        return f.flip();
+    }
+
+    private static final ByteBuffer[] NO_FRAMES = new ByteBuffer[0];
+
     static final Outbound PING = new Outbound("2", null);
     static final Outbound NOOP = new Outbound("6", null);
     static final Outbound CLOSE = new Outbound("1", null);
+    static final Outbound PROBE_ANSWER = new Outbound("3probe", null);
 }

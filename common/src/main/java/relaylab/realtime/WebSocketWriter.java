@@ -1,0 +1,268 @@
+package relaylab.realtime;
+
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
+import org.xnio.XnioIoThread;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The outgoing side of one server WebSocket. Undertow still does the handshake, reads and parses the
+ * client's frames, and closes; but data frames are written here, straight to the connection, because
+ * Undertow's per-message send path (a sink channel, a pooled buffer and a flush per message) costs more than
+ * the socket write itself in a broadcast.
+ *
+ * <p>Each packet's frame is encoded once ({@link Outbound#textFrame()}) and shared by every recipient. Frames
+ * are queued per connection and written by a flush task that runs after the tasks already queued on the
+ * I/O thread. When the server keeps up, that is one write per message as before; when broadcasts arrive
+ * faster than the I/O thread writes, the frames that piled up for a connection leave in one gathering
+ * write. That self-clocked batching adds no delay when idle and is what lets the fan-out scale past one
+ * socket write per delivery ({@code ./jbang bench}).
+ *
+ * <p>Everything here runs on the channel's I/O thread ({@link #send} hops there when called elsewhere), so
+ * a connection's frames keep their order without a lock.
+ */
+final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel> {
+    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final String KEY = "relaylab.writer";
+    private static final ThreadLocal<Flusher> FLUSHERS = ThreadLocal.withInitial(Flusher::new);
+
+    private final WebSocketChannel channel;
+    private final ConduitStreamSinkChannel sink;
+    private final XnioIoThread io;
+    private final EngineConnection owner;
+    private ByteBuffer[] frames = new ByteBuffer[4];
+    private int first;
+    private int count;
+    private boolean dirty;
+    private boolean waiting;
+    private boolean closing;
+    private boolean done;
+    private ChannelListener<? super ConduitStreamSinkChannel> undertowListener;
+
+    private WebSocketWriter(WebSocketChannel channel, ConduitStreamSinkChannel sink, EngineConnection owner) {
+        this.channel = channel;
+        this.sink = sink;
+        this.io = channel.getIoThread();
+        this.owner = owner;
+    }
+
+    /** Called once per accepted WebSocket, before anything is sent on it. */
+    static WebSocketWriter attach(WebSocketChannel channel, ConduitStreamSinkChannel sink, EngineConnection owner) {
+        WebSocketWriter writer = new WebSocketWriter(channel, sink, owner);
+        channel.setAttribute(KEY, writer);
+        return writer;
+    }
+
+    /** The writer of a channel accepted by {@link EngineHandler}. */
+    static WebSocketWriter of(WebSocketChannel channel) {
+        return (WebSocketWriter) channel.getAttribute(KEY);
+    }
+
+    /** Queues a packet (and its binary attachments) for this WebSocket; it is written after the tasks already queued. */
+    void send(Outbound packet) {
+        if (Thread.currentThread() != io) {
+            execute(() -> send(packet));
+            return;
+        }
+        if (closing || done) {
+            return;
+        }
+        add(packet.textFrame());
+        ByteBuffer[] binary = packet.binaryFrames();
+        for (ByteBuffer b : binary) {
+            add(b);
+        }
+        markDirty();
+    }
+
+    /** Answers a client's ping with a pong carrying the same payload (at most 125 bytes, checked by Undertow). */
+    void pong(ByteBuffer payload) {
+        ByteBuffer frame = ByteBuffer.allocate(2 + payload.remaining());
+        frame.put((byte) 0x8A).put((byte) payload.remaining()).put(payload).flip();
+        if (!closing && !done) {
+            add(frame);
+            markDirty();
+        }
+    }
+
+    /** True when frames wait to be written (the client reads slowly or a flush is due). */
+    boolean hasPending() {
+        return count > first;
+    }
+
+    /**
+     * Stops sending: the frames already queued still go out, then Undertow sends the close frame and closes
+     * the connection. Safe from any thread.
+     */
+    void close() {
+        if (Thread.currentThread() != io) {
+            execute(this::close);
+            return;
+        }
+        if (closing || done) {
+            return;
+        }
+        closing = true;
+        if (!hasPending()) {
+            finish();
+        }
+    }
+
+    /** The client sent a close frame: nothing more is sent from here; Undertow answers it. */
+    void stop() {
+        done = true;
+        dropQueue();
+    }
+
+    private void execute(Runnable task) {
+        try {
+            io.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + owner.sid + ": write after shutdown dropped");
+        }
+    }
+
+    private void add(ByteBuffer frame) {
+        if (count == frames.length) {
+            if (first > 0) {
+                System.arraycopy(frames, first, frames, 0, count - first);
+                java.util.Arrays.fill(frames, count - first, count, null);
+                count -= first;
+                first = 0;
+            } else {
+                frames = java.util.Arrays.copyOf(frames, frames.length * 2);
+            }
+        }
+        frames[count++] = frame;
+    }
+
+    private void markDirty() {
+        if (!dirty && !waiting) {
+            dirty = true;
+            FLUSHERS.get().add(this);
+        }
+    }
+
+    /** Writes what is queued; when the socket is full, waits for it to drain (the rest stays queued in order). */
+    private void flush() {
+        dirty = false;
+        if (done) {
+            return;
+        }
+        try {
+            if (count > first) {
+                sink.write(frames, first, count - first);
+                while (first < count && !frames[first].hasRemaining()) {
+                    frames[first++] = null;
+                }
+                if (first < count) {
+                    if (!waiting) {
+                        waiting = true;
+                        undertowListener = sink.getWriteListener();
+                        sink.getWriteSetter().set(this);
+                        sink.resumeWrites();
+                    }
+                    return;
+                }
+                first = 0;
+                count = 0;
+                if (!sink.flush()) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "connection " + owner.sid + ": socket flush pending");
+                }
+            }
+            if (waiting) {
+                waiting = false;
+                sink.suspendWrites();
+                sink.getWriteSetter().set(undertowListener);
+                undertowListener = null;
+            }
+            if (closing) {
+                finish();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "write to connection " + owner.sid + " failed: " + e);
+            done = true;
+            dropQueue();
+            IoUtils.safeClose(channel);
+            owner.close("transport error");
+        }
+    }
+
+    /** The socket can take more: called by XNIO while {@link #flush} waits. */
+    @Override
+    public void handleEvent(ConduitStreamSinkChannel ignored) {
+        flush();
+    }
+
+    private void dropQueue() {
+        java.util.Arrays.fill(frames, null);
+        first = 0;
+        count = 0;
+    }
+
+    private void finish() {
+        done = true;
+        if (!channel.isOpen()) {
+            return;
+        }
+        try {
+            WebSockets.sendClose(1000, "", channel, new WebSocketCallback<Void>() {
+                @Override
+                public void complete(WebSocketChannel c, Void context) {
+                    IoUtils.safeClose(c);
+                }
+
+                @Override
+                public void onError(WebSocketChannel c, Void context, Throwable throwable) {
+                    IoUtils.safeClose(c);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + owner.sid + ": close frame not sent: " + e);
+            IoUtils.safeClose(channel);
+        }
+    }
+
+    /**
+     * One per I/O thread: the writers with frames to write. Its task is queued behind the work already waiting
+     * on the thread, so broadcasts that arrive while it is busy are written together.
+     */
+    private static final class Flusher implements Runnable {
+        private ArrayList<WebSocketWriter> dirty = new ArrayList<>();
+        private ArrayList<WebSocketWriter> spare = new ArrayList<>();
+        private boolean scheduled;
+
+        void add(WebSocketWriter writer) {
+            dirty.add(writer);
+            if (!scheduled) {
+                scheduled = true;
+                try {
+                    writer.io.execute(this);
+                } catch (RejectedExecutionException e) {
+                    scheduled = false;
+                    dirty.clear();
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            scheduled = false;
+            ArrayList<WebSocketWriter> batch = dirty;
+            dirty = spare;
+            for (int i = 0, n = batch.size(); i < n; i++) {
+                batch.get(i).flush();
+            }
+            batch.clear();
+            spare = batch;
+        }
+    }
+}
