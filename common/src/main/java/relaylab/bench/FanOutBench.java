@@ -72,7 +72,7 @@ public final class FanOutBench {
     static final int[] RISING_TENTHS = {20, 30, 40, 50, 65, 80, 100, 125, 160, 200, 250, 320, 400};
     static final long BEHIND_P99_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    record Options(int clients, int rate, int seconds, int idle, int maxRate, int runs, String server) {
+    record Options(int clients, int rate, int seconds, int idle, int maxRate, int runs, String server, int ioThreads) {
     }
 
     /**
@@ -105,7 +105,7 @@ public final class FanOutBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals(SERVE_FLAG)) {
-            ServerChild.serve(args.length > 1 ? args[1] : "relaylab");
+            ServerChild.serve(args.length > 1 ? args[1] : "relaylab", args.length > 2 ? Integer.parseInt(args[2]) : 0);
             return;
         }
         System.exit(new CommandLine(new Command()).execute(args));
@@ -149,11 +149,16 @@ public final class FanOutBench {
                         + "write, as relaylab does (default: ${DEFAULT-VALUE})")
         String server;
 
+        @CommandLine.Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
+                description = "relaylab's I/O threads; 0 = its default, one per core and at least 2 (default: ${DEFAULT-VALUE})")
+        int ioThreads;
+
         @Override
         public Integer call() throws Exception {
             Options options = new Options(within("--clients", clients, 1, 20_000), within("--rate", rate, 1, 100_000),
                     within("--seconds", seconds, 1, 600), within("--idle", idle, 0, 50_000),
-                    within("--max-rate", maxRate, 1, 100_000), within("--runs", runs, 1, 10), server);
+                    within("--max-rate", maxRate, 1, 100_000), within("--runs", runs, 1, 10), server,
+                    within("--io-threads", ioThreads, 0, 64));
             if (!server.equals("relaylab") && !server.equals("raw") && !server.equals("raw-coalesced")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--server is relaylab, raw or raw-coalesced, not \"" + server + "\"");
             }
@@ -218,7 +223,7 @@ public final class FanOutBench {
         System.out.println("server: " + switch (o.server()) {
                     case "raw" -> "RAW one-thread NIO fan-out, one write per delivery (the floor, not relaylab)";
                     case "raw-coalesced" -> "RAW one-thread NIO fan-out, frames waiting for a connection in one write (not relaylab)";
-                    default -> "relaylab RealtimeServer";
+                    default -> "relaylab RealtimeServer, " + (o.ioThreads() == 0 ? "default I/O threads" : o.ioThreads() + " I/O thread(s)");
                 }
                 + " in a child JVM " + String.join(" ", ServerChild.JVM_FLAGS)
                 + "; CPU = its whole process (all threads, GC, JIT) over each step");
@@ -229,11 +234,11 @@ public final class FanOutBench {
     static Run runOnce(Options o) throws Exception {
         double idleKb = Double.NaN;
         if (o.idle() > 0) {
-            try (ServerChild server = ServerChild.start(o.server()); LoadGen gen = LoadGen.start(server.port())) {
+            try (ServerChild server = ServerChild.start(o.server(), o.ioThreads()); LoadGen gen = LoadGen.start(server.port())) {
                 idleKb = idleHeap(o, server, gen);
             }
         }
-        try (ServerChild server = ServerChild.start(o.server()); LoadGen gen = LoadGen.start(server.port())) {
+        try (ServerChild server = ServerChild.start(o.server(), o.ioThreads()); LoadGen gen = LoadGen.start(server.port())) {
             gen.openSender();
             gen.open(o.clients());
             gen.awaitReady(o.clients() + 1, Duration.ofSeconds(60));
@@ -428,7 +433,7 @@ public final class FanOutBench {
             System.out.println("server pid " + process.pid() + " (attach a profiler to it if you like), port " + port);
         }
 
-        static ServerChild start(String kind) throws IOException, InterruptedException {
+        static ServerChild start(String kind, int ioThreads) throws IOException, InterruptedException {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(JVM_FLAGS);
@@ -441,6 +446,7 @@ public final class FanOutBench {
             command.add(FanOutBench.class.getName());
             command.add(SERVE_FLAG);
             command.add(kind);
+            command.add(String.valueOf(ioThreads));
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             return new ServerChild(p);
         }
@@ -536,7 +542,7 @@ public final class FanOutBench {
         }
 
         /** The child's main: a RealtimeServer that re-broadcasts "chat" to everyone but the sender. */
-        static void serve(String kind) throws IOException {
+        static void serve(String kind, int ioThreads) throws IOException {
             Logger root = Logger.getLogger("");
             root.setLevel(Level.WARNING);
             for (java.util.logging.Handler h : root.getHandlers()) {
@@ -546,7 +552,7 @@ public final class FanOutBench {
                 serveRaw(kind.equals("raw-coalesced"));
                 return;
             }
-            RealtimeServer server = RealtimeServer.create(cfg -> { }).start(0);
+            RealtimeServer server = RealtimeServer.create(cfg -> cfg.ioThreads(ioThreads)).start(0);
             server.on("connection", socket -> socket.on("chat", (args, ack) -> socket.broadcast().emit("chat", args.get(0))));
             System.out.println("port " + server.port());
             System.out.flush();
@@ -1098,16 +1104,7 @@ public final class FanOutBench {
             }
 
             private void append(ByteBuffer data) {
-                if (out == null) {
-                    out = ByteBuffer.allocate(Math.max(8192, data.remaining() * 2));
-                }
-                if (out.remaining() < data.remaining()) {
-                    ByteBuffer bigger = ByteBuffer.allocate((out.position() + data.remaining()) * 2);
-                    out.flip();
-                    bigger.put(out);
-                    out = bigger;
-                }
-                out.put(data);
+                out = RawFanOutServer.appendTo(out, data, 8192);
             }
 
             void flush() throws IOException {

@@ -214,6 +214,22 @@ final class RawFanOutServer implements Runnable {
         dirty.clear();
     }
 
+    /**
+     * Appends {@code data} to a write-side buffer in fill mode, creating it ({@code initial} bytes at least)
+     * or growing it as needed; returns the buffer to keep. Shared with the load generator's connections.
+     */
+    static ByteBuffer appendTo(ByteBuffer out, ByteBuffer data, int initial) {
+        if (out == null) {
+            out = ByteBuffer.allocate(Math.max(initial, data.remaining() * 2));
+        } else if (out.remaining() < data.remaining()) {
+            ByteBuffer bigger = ByteBuffer.allocate((out.position() + data.remaining()) * 2);
+            out.flip();
+            bigger.put(out);
+            out = bigger;
+        }
+        return out.put(data);
+    }
+
     /** An unmasked server frame (FIN, text) in a direct buffer, ready to write many times. */
     private static ByteBuffer frame(byte[] payload) {
         ByteBuffer b = ByteBuffer.allocateDirect(payload.length + 4);
@@ -248,33 +264,21 @@ final class RawFanOutServer implements Runnable {
                 if (!data.hasRemaining()) {
                     return;
                 }
-                out = ByteBuffer.allocate(Math.max(16384, data.remaining() * 2));
                 key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             }
-            if (out.remaining() < data.remaining()) {
-                ByteBuffer bigger = ByteBuffer.allocate((out.position() + data.remaining()) * 2);
-                out.flip();
-                bigger.put(out);
-                out = bigger;
-            }
-            out.put(data);
+            buffer(data);
         }
 
         /** Appends without writing; true when this connection just became dirty. */
         boolean append(ByteBuffer data) {
-            if (out == null) {
-                out = ByteBuffer.allocate(Math.max(16384, data.remaining() * 2));
-            }
-            if (out.remaining() < data.remaining()) {
-                ByteBuffer bigger = ByteBuffer.allocate((out.position() + data.remaining()) * 2);
-                out.flip();
-                bigger.put(out);
-                out = bigger;
-            }
-            out.put(data);
+            buffer(data);
             boolean first = !dirty;
             dirty = true;
             return first;
+        }
+
+        private void buffer(ByteBuffer data) {
+            out = appendTo(out, data, 16384);
         }
 
         void flush() throws IOException {

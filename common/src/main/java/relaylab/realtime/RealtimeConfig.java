@@ -24,6 +24,7 @@ public final class RealtimeConfig {
     Duration connectTimeout = Duration.ofSeconds(45);
     String corsOrigin;
     boolean allowPolling = true;
+    int ioThreads;
     SSLContext sslContext;
     final List<HandlerErrorListener> handlerErrorListeners = new ArrayList<>();
 
@@ -33,6 +34,19 @@ public final class RealtimeConfig {
     /** The address to bind; default 127.0.0.1 (only this machine). */
     public RealtimeConfig host(String host) {
         this.host = Objects.requireNonNull(host, "host");
+        return this;
+    }
+
+    /**
+     * How many I/O threads accept, read and write the connections; default 0 = as many as the machine has
+     * cores, at least 2. Lower it when the server shares a small machine with other busy processes (the
+     * fan-out bench runs its load generator next to the server on 2 cores: {@code ./jbang bench --io-threads 1}).
+     */
+    public RealtimeConfig ioThreads(int threads) {
+        if (threads < 0 || threads > 256) {
+            throw new IllegalArgumentException("ioThreads must be 0 (one per core) to 256, not " + threads);
+        }
+        this.ioThreads = threads;
         return this;
     }
 

@@ -109,7 +109,7 @@ public final class RealtimeServer implements AutoCloseable {
             builder.addHttpListener(port, config.host);
         }
         Undertow server = builder
-                .setIoThreads(Math.max(2, cores))
+                .setIoThreads(config.ioThreads > 0 ? config.ioThreads : Math.max(2, cores))
                 .setWorkerThreads(Math.max(8, cores * 4))
                 .setHandler(rootHandler())
                 .build();

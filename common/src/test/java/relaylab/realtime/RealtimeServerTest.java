@@ -41,6 +41,20 @@ class RealtimeServerTest {
     }
 
     @Test
+    @DisplayName("ioThreads(1) runs every connection on one I/O thread; a count out of range is refused with the range")
+    void ioThreads() {
+        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.ioThreads(1), server -> server.on("connection", socket ->
+                socket.on("chat", args -> socket.broadcast().emit("chat", args.get(0)))))) {
+            List<TestClient> clients = fx.clients(3);
+            clients.get(0).emit("chat", "one thread");
+            assertThat(clients.get(1).await("chat", WAIT)).as("broadcast through the single I/O thread").containsExactly("one thread");
+            assertThat(clients.get(2).await("chat", WAIT)).as("broadcast through the single I/O thread").containsExactly("one thread");
+        }
+        assertThatThrownBy(() -> RealtimeServer.create(cfg -> cfg.ioThreads(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 (one per core) to 256");
+    }
+
+    @Test
     @DisplayName("emitWithAck in both directions completes with the other side's ack arguments")
     void acks() throws Exception {
         CompletableFuture<List<Object>> serverSide = new CompletableFuture<>();
