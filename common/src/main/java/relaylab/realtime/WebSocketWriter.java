@@ -11,7 +11,9 @@ import org.xnio.conduits.ConduitStreamSinkChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The outgoing side of one server WebSocket. Undertow still does the handshake, reads and parses the
@@ -26,6 +28,11 @@ import java.util.concurrent.RejectedExecutionException;
  * write. That self-clocked batching adds no delay when idle and is what lets the fan-out scale past one
  * socket write per delivery ({@code ./jbang bench}).
  *
+ * <p>A client that reads too slowly is cut off rather than buffered for without end: when more than
+ * {@value #LIMIT_IN_MAX_PAYLOADS} times {@code maxPayload} bytes (64 MB by default) wait for it, the connection is
+ * closed with a logged reason. After the server closes a connection, its queued frames get {@code pingTimeout} to
+ * leave before the socket is closed without them.
+ *
  * <p>Everything here runs on the channel's I/O thread ({@link #send} hops there when called elsewhere), so
  * a connection's frames keep their order without a lock.
  */
@@ -33,14 +40,17 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private static final System.Logger LOG = System.getLogger("relaylab.realtime");
     private static final String KEY = "relaylab.writer";
     private static final ThreadLocal<Flusher> FLUSHERS = ThreadLocal.withInitial(Flusher::new);
+    static final int LIMIT_IN_MAX_PAYLOADS = 64;
 
     private final WebSocketChannel channel;
     private final ConduitStreamSinkChannel sink;
     private final XnioIoThread io;
     private final EngineConnection owner;
+    private final long limit;
     private ByteBuffer[] frames = new ByteBuffer[4];
     private int first;
     private int count;
+    private long pendingBytes;
     private boolean dirty;
     private boolean waiting;
     private boolean closing;
@@ -52,6 +62,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         this.sink = sink;
         this.io = channel.getIoThread();
         this.owner = owner;
+        this.limit = (long) LIMIT_IN_MAX_PAYLOADS * owner.server.config.maxPayload;
     }
 
     /** Called once per accepted WebSocket, before anything is sent on it. */
@@ -79,6 +90,12 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         ByteBuffer[] binary = packet.binaryFrames();
         for (ByteBuffer b : binary) {
             add(b);
+        }
+        if (pendingBytes > limit) {
+            LOG.log(System.Logger.Level.WARNING, "connection " + owner.sid + " reads too slowly: " + pendingBytes
+                    + " bytes wait for it, more than " + LIMIT_IN_MAX_PAYLOADS + " x maxPayload; closing it");
+            abort();
+            return;
         }
         markDirty();
     }
@@ -113,7 +130,17 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         closing = true;
         if (!hasPending()) {
             finish();
+            return;
         }
+        io.executeAfter(() -> {
+            if (!done) {
+                LOG.log(System.Logger.Level.INFO, "connection " + owner.sid + ": " + pendingBytes + " bytes still unread "
+                        + owner.server.config.pingTimeout.toMillis() + " ms after closing; dropping them");
+                done = true;
+                dropQueue();
+                IoUtils.safeClose(channel);
+            }
+        }, owner.server.config.pingTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The client sent a close frame: nothing more is sent from here; Undertow answers it. */
@@ -134,14 +161,15 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         if (count == frames.length) {
             if (first > 0) {
                 System.arraycopy(frames, first, frames, 0, count - first);
-                java.util.Arrays.fill(frames, count - first, count, null);
+                Arrays.fill(frames, count - first, count, null);
                 count -= first;
                 first = 0;
             } else {
-                frames = java.util.Arrays.copyOf(frames, frames.length * 2);
+                frames = Arrays.copyOf(frames, frames.length * 2);
             }
         }
         frames[count++] = frame;
+        pendingBytes += frame.remaining();
     }
 
     private void markDirty() {
@@ -159,7 +187,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         }
         try {
             if (count > first) {
-                sink.write(frames, first, count - first);
+                pendingBytes -= sink.write(frames, first, count - first);
                 while (first < count && !frames[first].hasRemaining()) {
                     frames[first++] = null;
                 }
@@ -189,11 +217,21 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "write to connection " + owner.sid + " failed: " + e);
-            done = true;
-            dropQueue();
-            IoUtils.safeClose(channel);
-            owner.close("transport error");
+            abort();
         }
+    }
+
+    /** Gives up on this WebSocket: drops what waits, closes the socket and the session. */
+    private void abort() {
+        done = true;
+        dropQueue();
+        IoUtils.safeClose(channel);
+        owner.close("transport error");
+    }
+
+    /** For tests: the sink's write listener, which is this writer exactly while it waits for the socket. */
+    ChannelListener<? super ConduitStreamSinkChannel> sinkWriteListener() {
+        return sink.getWriteListener();
     }
 
     /** The socket can take more: called by XNIO while {@link #flush} waits. */
@@ -203,9 +241,10 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     }
 
     private void dropQueue() {
-        java.util.Arrays.fill(frames, null);
+        Arrays.fill(frames, null);
         first = 0;
         count = 0;
+        pendingBytes = 0;
     }
 
     private void finish() {

@@ -3,15 +3,14 @@ package relaylab.realtime;
 import io.undertow.websockets.core.WebSocketChannel;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.xnio.conduits.ConduitStreamSinkChannel;
 import relaylab.realtime.testing.RealtimeFixture;
+import relaylab.realtime.testing.TestClient;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -30,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,7 +58,11 @@ class WebSocketWriterTest {
     private final List<String> reasons = new CopyOnWriteArrayList<>();
 
     private RealtimeFixture start(Duration pingInterval) {
-        return RealtimeFixture.start(cfg -> cfg.pingInterval(pingInterval).pingTimeout(Duration.ofSeconds(30)),
+        return start(cfg -> cfg.pingInterval(pingInterval).pingTimeout(Duration.ofSeconds(30)));
+    }
+
+    private RealtimeFixture start(Consumer<RealtimeConfig> configure) {
+        return RealtimeFixture.start(configure,
                 server -> server.on("connection", socket -> {
                     socket.onDisconnect(reasons::add);
                     socket.on("echo", (args, ack) -> ack.send(args.toArray()));
@@ -126,6 +130,39 @@ class WebSocketWriterTest {
             assertNothingLeft(fx);
             Await.until("the socket's disconnect listener ran", () -> !reasons.isEmpty());
             assertThat(reasons).containsExactly("server namespace disconnect");
+        }
+    }
+
+    @Test
+    @DisplayName("a client that reads nothing after the server closed it is hung up on after pingTimeout, its frames dropped")
+    void closeDeadline() throws Exception {
+        try (RealtimeFixture fx = start(cfg -> cfg.pingInterval(Duration.ofSeconds(60)).pingTimeout(Duration.ofMillis(300)));
+             WsClient c = new WsClient(fx.port()); LogCapture log = LogCapture.of("relaylab.realtime")) {
+            c.join();
+            EngineConnection connection = fx.server().connection(c.sid);
+            WebSocketChannel ch = channel(connection);
+            floodUnread(c, ch);
+            connection.close("server closed it");
+            Await.until("the unread socket closed by the server", () -> !ch.isOpen());
+            assertThat(log.containing("still unread")).as("the log line saying why").hasSize(1);
+            assertNothingLeft(fx);
+        }
+    }
+
+    @Test
+    @DisplayName("a client more than 64 x maxPayload behind is cut off with a logged reason; the others go on")
+    void tooSlowReader() throws Exception {
+        try (RealtimeFixture fx = start(cfg -> cfg.maxPayload(64 * 1024).pingInterval(Duration.ofSeconds(60)));
+             WsClient slow = new WsClient(fx.port()); LogCapture log = LogCapture.of("relaylab.realtime")) {
+            slow.join();
+            TestClient other = fx.client();
+            WebSocketChannel ch = channel(fx.server().connection(slow.sid));
+            slow.sendText("42[\"flood\"]");
+            Await.until("the slow connection closed", () -> !ch.isOpen());
+            assertThat(log.containing("reads too slowly")).as("the log line saying why").hasSize(1);
+            assertThat(other.ack("echo", "fine")).as("another client still served").containsExactly("fine");
+            Await.until("only the other client left", () -> fx.server().connectionCount() == 1);
+            Await.until("the slow socket's disconnect listener ran with \"transport error\"", () -> reasons.contains("transport error"));
         }
     }
 
@@ -202,13 +239,9 @@ class WebSocketWriterTest {
         return connection.webSocket();
     }
 
-    /** The sink's write listener (the writer's private field): the writer while it waits for the socket, else Undertow's. */
+    /** The sink's write listener: the writer while it waits for the socket, else Undertow's. */
     private static Object writeListener(WebSocketChannel ch) {
-        return onIoThread(ch, () -> {
-            Field sink = WebSocketWriter.class.getDeclaredField("sink");
-            sink.setAccessible(true);
-            return ((ConduitStreamSinkChannel) sink.get(WebSocketWriter.of(ch))).getWriteListener();
-        });
+        return onIoThread(ch, () -> WebSocketWriter.of(ch).sinkWriteListener());
     }
 
     /** Runs on the channel's I/O thread, where the writer's state lives. */
