@@ -1,6 +1,5 @@
 package relaylab.realtime;
 
-import io.undertow.websockets.core.WebSocketChannel;
 import org.xnio.XnioIoThread;
 
 import java.util.ArrayList;
@@ -68,7 +67,7 @@ public final class Broadcast {
         private final boolean droppable;
         private final XnioIoThread[] threads = new XnioIoThread[4];
         @SuppressWarnings("unchecked")
-        private final ArrayList<EngineConnection>[] lists = new ArrayList[4];
+        private final ArrayList<WebSocketWriter>[] lists = new ArrayList[4];
         private int groups;
         int count;
 
@@ -90,12 +89,12 @@ public final class Broadcast {
         public void accept(RealtimeSocket socket) {
             count++;
             EngineConnection connection = socket.connection;
-            WebSocketChannel channel = connection.webSocket();
-            if (channel == null) {
+            WebSocketWriter writer = connection.webSocketWriter();
+            if (writer == null) {
                 sendDirect(connection);
                 return;
             }
-            XnioIoThread io = channel.getIoThread();
+            XnioIoThread io = writer.io;
             int i = 0;
             while (i < groups && threads[i] != io) {
                 i++;
@@ -109,15 +108,15 @@ public final class Broadcast {
                 lists[i] = new ArrayList<>(Math.max(16, expected / 2 + 1));
                 groups++;
             }
-            lists[i].add(connection);
+            lists[i].add(writer);
         }
 
         void flush() {
             for (int i = 0; i < groups; i++) {
-                List<EngineConnection> targets = lists[i];
+                List<WebSocketWriter> targets = lists[i];
                 Runnable write = () -> {
-                    for (EngineConnection connection : targets) {
-                        connection.writeWs(connection.webSocket(), packet);
+                    for (int k = 0, n = targets.size(); k < n; k++) {
+                        targets.get(k).send(packet);
                     }
                 };
                 if (Thread.currentThread() == threads[i]) {

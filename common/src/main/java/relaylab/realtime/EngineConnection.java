@@ -44,6 +44,7 @@ final class EngineConnection {
 
     // all fields below are guarded by "this" (reads of ws may skip the lock)
     private volatile WebSocketChannel ws;
+    private volatile WebSocketWriter wsWriter; // ws's writer, set with it
     // while a connection handler runs, outgoing packets wait here so that CONNECT goes out first
     private volatile boolean holding;
     private List<Outbound> held;
@@ -206,6 +207,11 @@ final class EngineConnection {
     /** The WebSocket this connection writes to directly, or null while on polling or holding packets back. */
     WebSocketChannel webSocket() {
         return holding ? null : ws;
+    }
+
+    /** The writer of {@link #webSocket()}, or null likewise: what a broadcast queues its frame on. */
+    WebSocketWriter webSocketWriter() {
+        return holding || ws == null ? null : wsWriter;
     }
 
     /** Starts holding outgoing packets back (while a connection handler runs). */
@@ -440,6 +446,7 @@ final class EngineConnection {
 
     /** A WebSocket opened without sid: this session lives on it from the start. */
     void attachWebSocket(WebSocketChannel channel) {
+        wsWriter = WebSocketWriter.of(channel);
         ws = channel;
         channel.addCloseTask(c -> onWsClosed(c));
     }
@@ -509,6 +516,7 @@ final class EngineConnection {
                 for (Outbound packet : batch) {
                     writeWs(channel, packet);
                 }
+                wsWriter = WebSocketWriter.of(channel);
                 ws = channel;
             }
             if (exchange != null) {

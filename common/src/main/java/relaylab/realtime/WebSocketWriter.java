@@ -44,7 +44,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
 
     private final WebSocketChannel channel;
     private final ConduitStreamSinkChannel sink;
-    private final XnioIoThread io;
+    final XnioIoThread io;
     private final EngineConnection owner;
     private final long limit;
     private ByteBuffer[] frames = new ByteBuffer[4];
