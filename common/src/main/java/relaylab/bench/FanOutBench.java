@@ -72,7 +72,7 @@ public final class FanOutBench {
     static final int[] RISING_TENTHS = {20, 30, 40, 50, 65, 80, 100, 125, 160, 200, 250, 320, 400};
     static final long BEHIND_P99_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    record Options(int clients, int rate, int seconds, int idle, int maxRate, int runs, String server, int ioThreads) {
+    record Options(int clients, int rate, int seconds, int warmup, int idle, int maxRate, int runs, String server, int ioThreads) {
     }
 
     /**
@@ -131,6 +131,11 @@ public final class FanOutBench {
                 description = "length of the fixed-rate step; other steps last half of it, at least 3 s (default: ${DEFAULT-VALUE})")
         int seconds;
 
+        @CommandLine.Option(names = "--warmup", paramLabel = "S", defaultValue = "10",
+                description = "seconds at the fixed rate before measuring, so that the JIT compilers have settled and do "
+                        + "not count as the server's CPU per delivery (default: ${DEFAULT-VALUE})")
+        int warmup;
+
         @CommandLine.Option(names = "--idle", paramLabel = "N", defaultValue = "10000",
                 description = "idle connections for the heap-per-connection figure; 0 skips it (default: ${DEFAULT-VALUE})")
         int idle;
@@ -156,7 +161,8 @@ public final class FanOutBench {
         @Override
         public Integer call() throws Exception {
             Options options = new Options(within("--clients", clients, 1, 20_000), within("--rate", rate, 1, 100_000),
-                    within("--seconds", seconds, 1, 600), within("--idle", idle, 0, 50_000),
+                    within("--seconds", seconds, 1, 600), within("--warmup", warmup, 1, 600),
+                    within("--idle", idle, 0, 50_000),
                     within("--max-rate", maxRate, 1, 100_000), within("--runs", runs, 1, 10), server,
                     within("--io-threads", ioThreads, 0, 64));
             if (!server.equals("relaylab") && !server.equals("raw") && !server.equals("raw-coalesced")) {
@@ -215,8 +221,8 @@ public final class FanOutBench {
 
     static void printEnvironment(Options o) {
         System.out.printf(Locale.ROOT, "relaylab fan-out benchmark: %d receivers + 1 sender on 127.0.0.1, fixed rate %d events/s "
-                        + "(%,d deliveries/s) for %d s, then rising to at most %d events/s; %,d idle connections for the heap figure%n",
-                o.clients(), o.rate(), (long) o.rate() * o.clients(), o.seconds(), o.maxRate(), o.idle());
+                        + "(%,d deliveries/s) for %d s after a %d s warm-up, then rising to at most %d events/s; %,d idle connections for the heap figure%n",
+                o.clients(), o.rate(), (long) o.rate() * o.clients(), o.seconds(), o.warmup(), o.maxRate(), o.idle());
         System.out.printf(Locale.ROOT, "machine: %d cores, Java %s (%s), open-file limit %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 openFileLimit() == Long.MAX_VALUE ? "unlimited" : String.valueOf(openFileLimit()));
@@ -246,7 +252,7 @@ public final class FanOutBench {
             System.out.printf(Locale.ROOT, "fan-out: %d receivers and 1 sender connected%n", o.clients());
             System.out.printf(Locale.ROOT, "%8s %11s %12s %9s %9s %9s %6s %8s %14s %11s %15s %11s %6s%n", "events/s", "offered/s",
                     "delivered/s", "p50", "p99", "max", "lost", "late", "server us/dlv", "(of it sys)", "loadgen us/dlv", "send lag", "load");
-            Step warm = step(gen, server, o.rate(), Math.min(5, o.seconds()), o.clients());
+            Step warm = step(gen, server, o.rate(), o.warmup(), o.clients());
             printStep(warm, "warm-up");
             Step fixed = step(gen, server, o.rate(), o.seconds(), o.clients());
             printStep(fixed, "fixed rate");
