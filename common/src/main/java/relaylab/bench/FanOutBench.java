@@ -47,7 +47,7 @@ import relaylab.realtime.RealtimeServer;
 
 /**
  * Fan-out benchmark of relaylab's realtime server: {@code ./jbang bench} (options: --clients, --rate,
- * --seconds, --idle, --max-rate, --runs, --server; --help lists them).
+ * --seconds, --warmup, --idle, --max-rate, --runs, --server, --io-threads; --help lists them).
  *
  * <p>The server runs alone in a child JVM, so its CPU time (all its threads, GC and JIT included) and its
  * heap are measured without the load generator. The load generator is this process: ONE thread with an
