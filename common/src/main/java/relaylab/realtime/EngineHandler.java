@@ -222,14 +222,14 @@ final class EngineHandler implements HttpHandler {
             @Override
             protected void onFullCloseMessage(WebSocketChannel ch, BufferedBinaryMessage message) throws IOException {
                 WebSocketWriter writer = WebSocketWriter.of(ch);
-                if (writer.hasPending()) {
+                boolean halfWritten = writer.hasPending();
+                writer.stop();
+                if (halfWritten) {
                     // a frame may be half written: Undertow's close frame cannot follow it, so just hang up
-                    writer.stop();
                     message.getData().close();
                     IoUtils.safeClose(ch);
                     return;
                 }
-                writer.stop();
                 super.onFullCloseMessage(ch, message);
             }
 

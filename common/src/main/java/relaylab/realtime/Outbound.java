@@ -64,7 +64,7 @@ final class Outbound {
     }
 
     /** An unmasked, final frame with the given first byte (FIN and opcode) around {@code payload}. */
-    private static ByteBuffer frame(int finAndOpcode, ByteBuffer payload) {
+    static ByteBuffer frame(int finAndOpcode, ByteBuffer payload) {
         int n = payload.remaining();
         int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
         ByteBuffer f = ByteBuffer.allocate(header + n);

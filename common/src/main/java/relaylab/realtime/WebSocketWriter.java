@@ -102,10 +102,8 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
 
     /** Answers a client's ping with a pong carrying the same payload (at most 125 bytes, checked by Undertow). */
     void pong(ByteBuffer payload) {
-        ByteBuffer frame = ByteBuffer.allocate(2 + payload.remaining());
-        frame.put((byte) 0x8A).put((byte) payload.remaining()).put(payload).flip();
         if (!closing && !done) {
-            add(frame);
+            add(Outbound.frame(0x8A, payload));
             markDirty();
         }
     }
