@@ -3,7 +3,6 @@ package relaylab.realtime.client;
 import relaylab.realtime.Ack;
 import relaylab.realtime.EventHandler;
 import relaylab.realtime.EventListener;
-import relaylab.realtime.internal.SerialExecutor;
 import relaylab.realtime.protocol.BadPacketException;
 import relaylab.realtime.protocol.BinaryAssembler;
 import relaylab.realtime.protocol.EnginePacketType;
@@ -17,18 +16,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,10 +54,8 @@ public final class RealtimeClient implements AutoCloseable {
     private final URI uri;
     private final String url;
     private final ClientOptions options;
-    private final SerialExecutor events = new SerialExecutor(LISTENERS);
-    private final Map<String, List<EventHandler>> listeners = new ConcurrentHashMap<>();
-    private final List<BiConsumer<String, List<Object>>> anyListeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> pingListeners = new CopyOnWriteArrayList<>();
+    private final ClientListeners listeners = new ClientListeners(LISTENERS);
+    private final ClientAcks acks = new ClientAcks(TIMERS);
 
     // guarded by "this"
     private ClientTransport transport;
@@ -72,17 +64,10 @@ public final class RealtimeClient implements AutoCloseable {
     private String id;
     private final Reconnection reconnection;
     private final BinaryAssembler assembler = new BinaryAssembler();
+    // why the client itself ended the connection ("io client disconnect", "io server disconnect", "connect_error")
     private String closeReason;
     private String lastError;
     private final ArrayDeque<Outbound> buffer = new ArrayDeque<>();
-    private final Map<Long, PendingAck> acks = new HashMap<>();
-    private long nextAckId;
-    private ScheduledFuture<?> watchdog;
-    private ScheduledFuture<?> attemptTimer;
-    private long heartbeatMillis;
-
-    private record PendingAck(CompletableFuture<List<Object>> future, ScheduledFuture<?> timer) {
-    }
 
     private RealtimeClient(String url, ClientOptions options) {
         this.url = url;
@@ -94,8 +79,17 @@ public final class RealtimeClient implements AutoCloseable {
     /** What this client's transports report, kept off the public API. */
     private final ClientTransport.Listener wire = new ClientTransport.Listener() {
         @Override
-        public void onText(ClientTransport t, String text) {
-            RealtimeClient.this.onText(t, text);
+        public void onOpen(ClientTransport t) {
+            if (current(t)) {
+                sendConnect(t);
+            }
+        }
+
+        @Override
+        public void onMessage(ClientTransport t, String text) {
+            if (current(t)) {
+                onSocketIo(t, text);
+            }
         }
 
         @Override
@@ -104,15 +98,30 @@ public final class RealtimeClient implements AutoCloseable {
         }
 
         @Override
-        public void onClosed(ClientTransport t, String detail) {
-            RealtimeClient.this.onClosed(t, detail);
+        public void onPing(ClientTransport t) {
+            if (current(t)) {
+                listeners.firePing();
+            }
         }
 
         @Override
-        public void onError(ClientTransport t, Exception error) {
-            RealtimeClient.this.onError(t, error);
+        public void onClosed(ClientTransport t, String reason, String detail) {
+            RealtimeClient.this.onClosed(t, reason, detail);
+        }
+
+        @Override
+        public void onError(ClientTransport t, Exception ex) {
+            synchronized (RealtimeClient.this) {
+                if (t == transport && !connected) {
+                    lastError = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+                }
+            }
         }
     };
+
+    private synchronized boolean current(ClientTransport t) {
+        return t == transport;
+    }
 
     /** Connects to the default namespace of {@code url} (e.g. "http://127.0.0.1:8080") without auth. Returns at once. */
     public static RealtimeClient connect(String url) {
@@ -186,19 +195,19 @@ public final class RealtimeClient implements AutoCloseable {
     public RealtimeClient on(String event, EventHandler handler) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(handler, "handler");
-        listeners.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(handler);
+        listeners.on(event, handler);
         return this;
     }
 
     /** Listens to every event from the server (not connect/disconnect/connect_error); useful for logging and tests. */
     public RealtimeClient onAny(BiConsumer<String, List<Object>> listener) {
-        anyListeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onAny(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
     /** Called each time a heartbeat ping from the server arrives (the client answers it by itself). */
     public RealtimeClient onPing(Runnable listener) {
-        pingListeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onPing(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -239,21 +248,7 @@ public final class RealtimeClient implements AutoCloseable {
     public CompletableFuture<List<Object>> emitWithAck(String event, Duration timeout, Object... args) {
         Objects.requireNonNull(timeout, "timeout");
         CompletableFuture<List<Object>> future = new CompletableFuture<>();
-        long ackId;
-        synchronized (this) {
-            ackId = nextAckId++;
-            ScheduledFuture<?> timer = TIMERS.schedule(() -> {
-                PendingAck pending;
-                synchronized (this) {
-                    pending = acks.remove(ackId);
-                }
-                if (pending != null) {
-                    pending.future().completeExceptionally(new TimeoutException("the server did not acknowledge '" + event
-                            + "' within " + timeout.toMillis() + " ms"));
-                }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            acks.put(ackId, new PendingAck(future, timer));
-        }
+        long ackId = acks.expect(event, timeout, future);
         send(encode(event, ackId, args), true);
         return future;
     }
@@ -294,13 +289,13 @@ public final class RealtimeClient implements AutoCloseable {
             wasConnected = connected;
             t = transport;
             closeReason = "io client disconnect";
-            cancelTimers();
+            reconnection.cancel();
             if (wasConnected) {
                 t.send(PacketCodec.encodeEmpty(PacketType.DISCONNECT, options.namespace));
             }
         }
         if (t != null) {
-            t.close();
+            t.shutdown();
         }
         if (!wasConnected) {
             failAllAcks("the client disconnected");
@@ -343,102 +338,13 @@ public final class RealtimeClient implements AutoCloseable {
         }
         reconnection.started();
         closeReason = null;
-        ClientTransport t = new ClientTransport(uri, options.sslContext, wire);
+        ClientTransport t = new ClientTransport(uri, options, TIMERS, url, wire);
         transport = t;
-        attemptTimer = TIMERS.schedule(() -> attemptTimedOut(t), options.connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        t.connect();
+        t.start(options.connectTimeout);
     }
 
-    private void attemptTimedOut(ClientTransport t) {
-        synchronized (this) {
-            if (t != transport || connected) {
-                return;
-            }
-            lastError = "timeout";
-            closeReason = "connect timeout";
-        }
-        t.close();
-    }
-
-    private void cancelTimers() {
-        for (ScheduledFuture<?> f : Arrays.asList(watchdog, attemptTimer)) {
-            if (f != null) {
-                f.cancel(false);
-            }
-        }
-        watchdog = null;
-        attemptTimer = null;
-        reconnection.cancel();
-    }
-
-    private void armWatchdog(ClientTransport t) {
-        synchronized (this) {
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
-            if (stopped || t != transport) {
-                return;
-            }
-            watchdog = TIMERS.schedule(() -> {
-                synchronized (this) {
-                    if (t != transport) {
-                        return;
-                    }
-                    closeReason = "ping timeout";
-                }
-                LOG.log(System.Logger.Level.INFO, "no ping from " + url + " within " + heartbeatMillis + " ms; reconnecting");
-                t.close();
-            }, heartbeatMillis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void onText(ClientTransport t, String text) {
-        synchronized (this) {
-            if (t != transport) {
-                return;
-            }
-        }
-        EnginePacketType type = text.isEmpty() ? null : EnginePacketType.ofDigit(text.charAt(0));
-        if (type == null) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "client ignored Engine.IO packet " + PacketCodec.abbreviate(text));
-            return;
-        }
-        switch (type) {
-            case OPEN -> onOpenPacket(t, text.substring(1));
-            case PING -> {
-                if (options.answerPings) {
-                    t.send(String.valueOf(EnginePacketType.PONG.digit()));
-                }
-                armWatchdog(t);
-                for (Runnable listener : pingListeners) {
-                    events.execute(listener);
-                }
-            }
-            case CLOSE -> {
-                synchronized (this) {
-                    closeReason = "transport close";
-                }
-                t.close();
-            }
-            case MESSAGE -> onSocketIo(t, text.substring(1));
-            default -> LOG.log(System.Logger.Level.DEBUG, () -> "client ignored Engine.IO packet " + PacketCodec.abbreviate(text));
-        }
-    }
-
-    private void onOpenPacket(ClientTransport t, String json) {
-        try {
-            Map<?, ?> open = PacketCodec.MAPPER.readValue(json, Map.class);
-            long interval = ((Number) open.get("pingInterval")).longValue();
-            long timeout = ((Number) open.get("pingTimeout")).longValue();
-            synchronized (this) {
-                heartbeatMillis = interval + timeout;
-            }
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "invalid open packet from " + url + ": " + e.getMessage());
-            t.close();
-            return;
-        }
-        armWatchdog(t);
+    /** The Engine.IO session is open: joins the namespace with the auth object (computed anew for each attempt). */
+    private void sendConnect(ClientTransport t) {
         String auth;
         try {
             Map<String, ?> values = options.auth.get();
@@ -505,10 +411,7 @@ public final class RealtimeClient implements AutoCloseable {
                     connected = true;
                     reconnection.reset();
                     lastError = null;
-                    if (attemptTimer != null) {
-                        attemptTimer.cancel(false);
-                        attemptTimer = null;
-                    }
+                    t.joined();
                     pending = new ArrayList<>(buffer);
                     buffer.clear();
                     for (Outbound o : pending) {
@@ -525,7 +428,7 @@ public final class RealtimeClient implements AutoCloseable {
                     lastError = message;
                     stopped = true;
                     closeReason = "connect_error";
-                    cancelTimers();
+                    reconnection.cancel();
                     notifyAll();
                 }
                 List<Object> args = new ArrayList<>();
@@ -549,14 +452,7 @@ public final class RealtimeClient implements AutoCloseable {
                 fireEvent(event, args, ack);
             }
             case ACK, BINARY_ACK -> {
-                PendingAck pending;
-                synchronized (this) {
-                    pending = acks.remove(packet.ackId());
-                }
-                if (pending != null) {
-                    pending.timer().cancel(false);
-                    pending.future().complete(packet.arguments());
-                }
+                acks.complete(packet.ackId(), packet.arguments());
             }
             default -> LOG.log(System.Logger.Level.DEBUG, () -> "client ignored packet type " + packet.type().digit());
         }
@@ -571,7 +467,7 @@ public final class RealtimeClient implements AutoCloseable {
         };
     }
 
-    private void onClosed(ClientTransport t, String detail) {
+    private void onClosed(ClientTransport t, String transportReason, String detail) {
         boolean wasConnected;
         String reason;
         boolean reconnect;
@@ -585,16 +481,10 @@ public final class RealtimeClient implements AutoCloseable {
             wasConnected = connected;
             connected = false;
             assembler.reset();
-            if (watchdog != null) {
-                watchdog.cancel(false);
-                watchdog = null;
-            }
-            if (attemptTimer != null) {
-                attemptTimer.cancel(false);
-                attemptTimer = null;
-            }
-            reason = closeReason != null ? closeReason : "transport close";
-            if (!wasConnected && lastError == null) {
+            reason = closeReason != null ? closeReason : transportReason != null ? transportReason : "transport close";
+            if ("connect timeout".equals(reason)) {
+                lastError = "timeout";
+            } else if (!wasConnected && lastError == null) {
                 lastError = detail;
             }
             reconnect = !stopped && reconnection.mayRetry();
@@ -634,55 +524,17 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     private void failAllAcks(String why) {
-        List<PendingAck> pending;
         synchronized (this) {
-            pending = new ArrayList<>(acks.values());
-            acks.clear();
             buffer.clear();
         }
-        for (PendingAck p : pending) {
-            p.timer().cancel(false);
-            p.future().completeExceptionally(new IllegalStateException(why));
-        }
+        acks.failAll(why);
     }
 
     private void fire(String event, List<Object> args) {
-        fireEvent(event, args, Ack.NONE);
+        listeners.fire(event, args);
     }
 
     private void fireEvent(String event, List<Object> args, Ack ack) {
-        boolean special = "connect".equals(event) || "disconnect".equals(event) || "connect_error".equals(event)
-                || "reconnect_attempt".equals(event);
-        events.execute(() -> {
-            List<EventHandler> handlers = listeners.get(event);
-            List<Object> view = Collections.unmodifiableList(args);
-            if (!special) {
-                for (BiConsumer<String, List<Object>> any : anyListeners) {
-                    try {
-                        any.accept(event, view);
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "onAny listener threw for event '" + event + "': " + e, e);
-                    }
-                }
-            }
-            if (handlers == null) {
-                return;
-            }
-            for (EventHandler handler : handlers) {
-                try {
-                    handler.handle(view, ack);
-                } catch (Exception | Error e) {
-                    LOG.log(System.Logger.Level.WARNING, "client listener for event '" + event + "' threw: " + e, e);
-                }
-            }
-        });
-    }
-
-    private void onError(ClientTransport t, Exception ex) {
-        synchronized (this) {
-            if (t == transport && !connected) {
-                lastError = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
-            }
-        }
+        listeners.fire(event, args, ack);
     }
 }
