@@ -6,10 +6,10 @@
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES ../realtime/*.java
-//SOURCES ../realtime/client/*.java
-//SOURCES ../realtime/internal/*.java
-//SOURCES ../realtime/protocol/*.java
+//SOURCES ../../../../../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../../../../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../../../../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../../../../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES RawFanOutServer.java
 
 package relaylab.bench;
