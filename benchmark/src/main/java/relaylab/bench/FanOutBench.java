@@ -11,7 +11,7 @@
 //SOURCES ../../../../../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../../../../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES ../../../../../../common/src/main/java/relaylab/workbook/*.java
-//SOURCES BenchReport.java ServerChild.java LoadGen.java Histogram.java RawFanOutServer.java
+//SOURCES BenchReport.java ServerChild.java LoadGen.java ClientConn.java Histogram.java RawFanOutServer.java
 
 package relaylab.bench;
 

@@ -36,7 +36,7 @@ final class LoadGen implements AutoCloseable, Runnable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final byte[] request;
-    private final List<Conn> conns = new ArrayList<>();
+    private final List<ClientConn> conns = new ArrayList<>();
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -45,7 +45,7 @@ final class LoadGen implements AutoCloseable, Runnable {
     private int connecting;
     private volatile int ready;
     private volatile int failed;
-    private Conn sender;
+    private ClientConn sender;
     private boolean sending;
     private int rate;
     private long events;
@@ -94,7 +94,7 @@ final class LoadGen implements AutoCloseable, Runnable {
 
     void closeAll() {
         submit(() -> {
-            for (Conn c : conns) {
+            for (ClientConn c : conns) {
                 c.close();
             }
             conns.clear();
@@ -238,7 +238,7 @@ final class LoadGen implements AutoCloseable, Runnable {
                 notifyAll();
             }
         } finally {
-            for (Conn c : conns) {
+            for (ClientConn c : conns) {
                 c.close();
             }
             if (sender != null) {
@@ -252,11 +252,11 @@ final class LoadGen implements AutoCloseable, Runnable {
         }
     }
 
-    private Conn connect() throws IOException {
+    private ClientConn connect() throws IOException {
         SocketChannel ch = SocketChannel.open();
         ch.configureBlocking(false);
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        Conn c = new Conn(ch);
+        ClientConn c = new ClientConn(ch);
         connecting++;
         if (ch.connect(server)) {
             c.key = ch.register(selector, SelectionKey.OP_READ, c);
@@ -278,7 +278,7 @@ final class LoadGen implements AutoCloseable, Runnable {
             long ts = System.nanoTime();
             senderLag.record(ts - due);
             String text = "42[\"chat\",{\"ts\":" + ts + ",\"seq\":" + sent + ",\"text\":\"" + CHAT_TEXT + "\"}]";
-            sender.write(maskedTextFrame(text.getBytes(StandardCharsets.US_ASCII)));
+            sender.write(ClientConn.maskedTextFrame(text.getBytes(StandardCharsets.US_ASCII)));
             sent++;
         }
         if (sent >= events) {
@@ -298,7 +298,7 @@ final class LoadGen implements AutoCloseable, Runnable {
     }
 
     private void onReady(SelectionKey key) {
-        Conn c = (Conn) key.attachment();
+        ClientConn c = (ClientConn) key.attachment();
         try {
             if (key.isConnectable()) {
                 c.ch.finishConnect();
@@ -313,22 +313,22 @@ final class LoadGen implements AutoCloseable, Runnable {
             }
         } catch (IOException e) {
             c.close();
-            c.lost(this);
+            failed++;
         }
     }
 
-    private void read(Conn c) throws IOException {
+    private void read(ClientConn c) throws IOException {
         int n = c.ch.read(c.in);
         if (n < 0) {
             c.close();
-            c.lost(this);
+            failed++;
             return;
         }
         long now = System.nanoTime();
         ByteBuffer in = c.in;
         in.flip();
-        if (c.state == Conn.HTTP) {
-            int end = headerEnd(in);
+        if (c.state == ClientConn.HTTP) {
+            int end = ClientConn.headerEnd(in);
             if (end < 0) {
                 // not complete yet: keep the bytes and let the next read append
                 in.position(in.limit());
@@ -342,7 +342,7 @@ final class LoadGen implements AutoCloseable, Runnable {
                 throw new IOException("the server did not switch to WebSocket");
             }
             in.position(end);
-            c.state = Conn.WS;
+            c.state = ClientConn.WS;
         }
         while (in.remaining() >= 2) {
             int p = in.position();
@@ -375,16 +375,7 @@ final class LoadGen implements AutoCloseable, Runnable {
         in.compact();
     }
 
-    private static int headerEnd(ByteBuffer in) {
-        for (int i = in.position(); i + 3 < in.limit(); i++) {
-            if (in.get(i) == '\r' && in.get(i + 1) == '\n' && in.get(i + 2) == '\r' && in.get(i + 3) == '\n') {
-                return i + 4;
-            }
-        }
-        return -1;
-    }
-
-    private void frame(Conn c, int opcode, int at, int len, long now) throws IOException {
+    private void frame(ClientConn c, int opcode, int at, int len, long now) throws IOException {
         ByteBuffer in = c.in;
         if (opcode == 0x8) {
             throw new IOException("the server closed the WebSocket");
@@ -392,7 +383,7 @@ final class LoadGen implements AutoCloseable, Runnable {
         if (opcode == 0x9) {
             byte[] payload = new byte[len];
             in.get(at, payload);
-            c.write(maskedFrame(0xA, payload));
+            c.write(ClientConn.maskedFrame(0xA, payload));
             return;
         }
         if (opcode != 0x1 || len == 0) {
@@ -429,9 +420,9 @@ final class LoadGen implements AutoCloseable, Runnable {
             byte[] pong = new byte[len];
             in.get(at, pong);
             pong[0] = '3';
-            c.write(maskedTextFrame(pong));
+            c.write(ClientConn.maskedTextFrame(pong));
         } else if (eio == '0') {
-            c.write(maskedTextFrame(new byte[] {'4', '0'}));
+            c.write(ClientConn.maskedTextFrame(new byte[] {'4', '0'}));
         }
     }
 
@@ -456,94 +447,5 @@ final class LoadGen implements AutoCloseable, Runnable {
             return v;
         }
         throw new IOException("a chat event without a timestamp");
-    }
-
-    static ByteBuffer maskedTextFrame(byte[] payload) {
-        return maskedFrame(0x1, payload);
-    }
-
-    /** A client frame; the mask key is 0 (allowed by RFC 6455), so the payload bytes stay as they are. */
-    static ByteBuffer maskedFrame(int opcode, byte[] payload) {
-        int len = payload.length;
-        ByteBuffer b = ByteBuffer.allocate(len + 8 + 4);
-        b.put((byte) (0x80 | opcode));
-        if (len < 126) {
-            b.put((byte) (0x80 | len));
-        } else if (len < 65536) {
-            b.put((byte) (0x80 | 126));
-            b.putShort((short) len);
-        } else {
-            b.put((byte) (0x80 | 127));
-            b.putLong(len);
-        }
-        b.putInt(0);
-        b.put(payload);
-        b.flip();
-        return b;
-    }
-
-    /** One client connection of the load generator. */
-    static final class Conn {
-        static final int HTTP = 0;
-        static final int WS = 1;
-        final SocketChannel ch;
-        SelectionKey key;
-        ByteBuffer in = ByteBuffer.allocateDirect(4096);
-        ByteBuffer out;
-        int state = HTTP;
-        boolean closed;
-
-        Conn(SocketChannel ch) {
-            this.ch = ch;
-        }
-
-        void write(ByteBuffer data) throws IOException {
-            if (out != null && out.position() > 0) {
-                append(data);
-                return;
-            }
-            ch.write(data);
-            if (data.hasRemaining()) {
-                append(data);
-                key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
-            }
-        }
-
-        private void append(ByteBuffer data) {
-            out = RawFanOutServer.appendTo(out, data, 8192);
-        }
-
-        void flush() throws IOException {
-            if (out == null) {
-                key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
-                return;
-            }
-            out.flip();
-            ch.write(out);
-            out.compact();
-            if (out.position() == 0) {
-                key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
-            }
-        }
-
-        void grow(int size) {
-            ByteBuffer bigger = ByteBuffer.allocateDirect(Integer.highestOneBit(size) * 2);
-            bigger.put(in);
-            in = bigger;
-            in.flip();
-        }
-
-        void lost(LoadGen gen) {
-            gen.failed++;
-        }
-
-        void close() {
-            closed = true;
-            try {
-                ch.close();
-            } catch (IOException e) {
-                System.err.println("bench: closing a connection failed: " + e);
-            }
-        }
     }
 }
