@@ -14,9 +14,10 @@ import relaylab.realtime.RealtimeServer;
 import relaylab.workbook.Exercise;
 
 /**
- * Lesson 05's command line (FirstChat.main runs it) and what both chats share: starts the bare WebSocket chat of part one (BareChat on its
- * own port) and, unless --bare, the Socket.IO chat of part two, both pages served by one web server, and serves
- * until Ctrl-C or until a handler runs into an unfinished TODO, which Exercise.run then names. Nothing to write here.
+ * Lesson 05's command line (FirstChat.main runs it) and what both chats share (checking a message, JSON). Main starts
+ * the bare WebSocket chat of part one (BareChat, on its own port) and, unless --bare, the Socket.IO chat of part two;
+ * one web server serves both pages. It serves until Ctrl-C, or until a handler runs into an unfinished TODO, which
+ * Exercise.run then names. Nothing to write here.
  */
 final class TwoChats {
     /** The longest chat message both chats accept. */
