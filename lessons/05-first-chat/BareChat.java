@@ -71,11 +71,10 @@ final class BareChat extends WebSocketServer {
     public void onError(WebSocket conn, Exception error) {
         if (error instanceof UnsupportedOperationException todo && Tasks.todoNumber(todo.getMessage()) != null) {
             unfinished.complete(todo);
-        } else if (conn == null) {   // the server itself, not one connection: it could not start, or it stopped
-            started.completeExceptionally(error);
-            log.accept("The bare chat server failed: " + error);
-        } else {
+        } else if (conn != null) {
             broken(conn, error);
+        } else if (!started.completeExceptionally(error)) {   // the server itself failed, after it started
+            log.accept("The bare chat server failed: " + error);
         }
     }
 
@@ -111,6 +110,7 @@ final class BareChat extends WebSocketServer {
         throw new UnsupportedOperationException("TODO 3: handle the broken connection");
     }
 
+    /** The frame as JSON text, e.g. {"type":"welcome","you":3}. */
     static String json(Object frame) {
         return TwoChats.json(frame);
     }

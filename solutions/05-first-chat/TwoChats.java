@@ -43,7 +43,8 @@ final class TwoChats {
         } catch (ExecutionException e) {
             stop(chat);
             String next = e.getCause() instanceof BindException ? "; is another lesson running? Try --ws-port 0" : "";
-            throw new IllegalStateException("the bare chat could not listen on port " + port + ": " + e.getCause() + next, e);
+            throw new IllegalStateException("the bare chat could not listen on port " + port + ": " + e.getCause().getMessage()
+                    + next, e.getCause());
         } catch (TimeoutException e) {
             stop(chat);
             throw new IllegalStateException("the bare chat did not start listening on port " + port + " within 10 s", e);
