@@ -121,9 +121,10 @@ class BarePageTest {
         BrowserPage page = openChat();
         BareChatTest.Client other = BareChatTest.Client.connect(chat);
         try {
+            other.await("its welcome", f -> "welcome".equals(f.path("type").asText()));
             String attack = "<script>window.hacked = 1</script><img src=x onerror=\"window.hacked = 2\"><b>bold</b>";
             other.send(BareChat.json(Map.of("text", attack)));
-            awaitMessage(page, "User 2: " + attack);
+            awaitMessage(page, "User " + other.number() + ": " + attack);
             assertThat(page.count("#messages script, #messages img, #messages b")).as("HTML elements created from the message")
                     .isZero();
             assertThat(page.script("return window.hacked === undefined")).as("the message's code did not run").isEqualTo(true);
