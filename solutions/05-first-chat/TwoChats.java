@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeServer;
 import relaylab.workbook.Exercise;
 
@@ -104,6 +105,7 @@ final class TwoChats {
         @Override
         public void run() {
             Exercise.run(FirstChat.class, () -> {
+                Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
                 RealtimeServer web = RealtimeServer.create(FirstChat::configure);
                 if (!bareOnly) {
                     FirstChat.setup(web);
