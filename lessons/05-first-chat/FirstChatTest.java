@@ -27,7 +27,7 @@ class FirstChatTest {
     }
 
     @Test
-    @Tag("task:1")
+    @Tag("task:6")
     @DisplayName("a WebSocket connection is logged as an upgrade, with its socket id, address and Engine.IO version")
     void websocketConnectionIsAnUpgrade() {
         try (RealtimeFixture fx = chatServer()) {
@@ -44,7 +44,7 @@ class FirstChatTest {
     }
 
     @Test
-    @Tag("task:1")
+    @Tag("task:6")
     @DisplayName("a long-polling connection is logged as not upgraded")
     void pollingConnectionIsNotAnUpgrade() {
         Handshake polling = new Handshake(Map.of(), Map.of("EIO", "4", "transport", "polling"),
@@ -54,7 +54,7 @@ class FirstChatTest {
     }
 
     @Test
-    @Tag("task:2")
+    @Tag("task:7")
     @DisplayName("relay() sends the message to every connected client, the sender too")
     void relayReachesEveryone() {
         try (RealtimeFixture fx = chatServer()) {
@@ -68,7 +68,7 @@ class FirstChatTest {
     }
 
     @Test
-    @Tag("task:2")
+    @Tag("task:7")
     @DisplayName("chat sent by two clients reaches all three clients, each message exactly once")
     void everyMessageOncePerClient() {
         try (RealtimeFixture fx = chatServer()) {
@@ -88,7 +88,7 @@ class FirstChatTest {
     }
 
     @Test
-    @Tag("task:2")
+    @Tag("task:7")
     @DisplayName("an empty message reaches nobody; only its sender hears about the problem")
     void emptyMessageIsRefused() {
         try (RealtimeFixture fx = chatServer()) {
