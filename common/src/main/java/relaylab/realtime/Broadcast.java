@@ -1,20 +1,17 @@
 package relaylab.realtime;
 
-import org.xnio.XnioIoThread;
-import relaylab.realtime.protocol.Outbound;
 import relaylab.realtime.protocol.PacketCodec;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
 
 /**
  * A set of target sockets built with {@code to(room)} / {@code except(room)}, then sent to with
  * {@link #emit}. Immutable: each call returns a new Broadcast. A socket in several target rooms gets
- * the event once. The packet is encoded once and the same bytes go to every target.
+ * the event once. The packet is encoded once and the same bytes go to every target. Where the event goes is the
+ * namespace's {@link Adapter}'s business: this server's sockets only by default, other servers too with an
+ * adapter over Redis (lesson 13).
  */
 public final class Broadcast {
     private final Namespace namespace;
@@ -45,167 +42,42 @@ public final class Broadcast {
         return new Broadcast(namespace, rooms, List.copyOf(next), excluded);
     }
 
-    /** Sends the event to every target socket; returns how many sockets it was sent to. */
+    /**
+     * Sends the event to every target socket, through the namespace's {@link Adapter} (which may also pass it to
+     * other servers); returns how many sockets of this server it was sent to.
+     */
     public int emit(String event, Object... args) {
         PacketCodec.checkEmittable(event);
-        Outbound packet = PacketCodec.encodeEvent(namespace.name(), event, -1, args);
-        Fanout fanout = new Fanout(packet, namespace.sockets.size(), false);
-        forEachTarget(fanout);
-        fanout.flush();
-        return fanout.count;
-    }
-
-    /**
-     * Delivers one encoded packet to many connections: polling targets get it queued at once; WebSocket
-     * targets are grouped by I/O thread and each I/O thread writes to its own connections in one task,
-     * so a broadcast costs one task hand-off per I/O thread instead of one per recipient.
-     */
-    private static final class Fanout implements Consumer<RealtimeSocket> {
-        private final Outbound packet;
-        private final int expected;
-        private final boolean droppable;
-        private final XnioIoThread[] threads = new XnioIoThread[4];
-        @SuppressWarnings("unchecked")
-        private final ArrayList<WebSocketWriter>[] lists = new ArrayList[4];
-        private int groups;
-        int count;
-
-        Fanout(Outbound packet, int expected, boolean droppable) {
-            this.packet = packet;
-            this.expected = expected;
-            this.droppable = droppable;
-        }
-
-        private void sendDirect(EngineSession connection) {
-            if (droppable) {
-                connection.sendVolatile(packet);
-            } else {
-                connection.send(packet);
-            }
-        }
-
-        @Override
-        public void accept(RealtimeSocket socket) {
-            count++;
-            EngineSession connection = socket.connection.session;
-            WebSocketWriter writer = connection.webSocketWriter();
-            if (writer == null) {
-                sendDirect(connection);
-                return;
-            }
-            XnioIoThread io = writer.io;
-            int i = 0;
-            while (i < groups && threads[i] != io) {
-                i++;
-            }
-            if (i == groups) {
-                if (groups == threads.length) {
-                    sendDirect(connection);
-                    return;
-                }
-                threads[i] = io;
-                lists[i] = new ArrayList<>(Math.max(16, expected / 2 + 1));
-                groups++;
-            }
-            lists[i].add(writer);
-        }
-
-        void flush() {
-            for (int i = 0; i < groups; i++) {
-                List<WebSocketWriter> targets = lists[i];
-                Runnable write = () -> {
-                    for (int k = 0, n = targets.size(); k < n; k++) {
-                        targets.get(k).send(packet);
-                    }
-                };
-                if (Thread.currentThread() == threads[i]) {
-                    write.run();
-                } else {
-                    try {
-                        threads[i].execute(write);
-                    } catch (RejectedExecutionException e) {
-                        // the server is stopping; nothing to deliver to
-                    }
-                }
-            }
-        }
+        return namespace.adapter().broadcast(target(false), event, args);
     }
 
     /** Like {@link #emit} but each target may drop it when its connection is not ready (see {@link RealtimeSocket#volatileEmit}). */
     public int volatileEmit(String event, Object... args) {
         PacketCodec.checkEmittable(event);
-        Outbound packet = PacketCodec.encodeEvent(namespace.name(), event, -1, args);
-        Fanout fanout = new Fanout(packet, namespace.sockets.size(), true);
-        forEachTarget(fanout);
-        fanout.flush();
-        return fanout.count;
+        return namespace.adapter().broadcast(target(true), event, args);
     }
 
     /** Makes every target socket join {@code room} (e.g. move everyone of room "a" into "b"). */
     public void socketsJoin(String room) {
-        for (RealtimeSocket socket : sockets()) {
-            socket.join(room);
-        }
+        namespace.adapter().addSockets(target(false), Objects.requireNonNull(room, "room"));
     }
 
     /** Makes every target socket leave {@code room}. */
     public void socketsLeave(String room) {
-        for (RealtimeSocket socket : sockets()) {
-            socket.leave(room);
-        }
+        namespace.adapter().delSockets(target(false), Objects.requireNonNull(room, "room"));
     }
 
-    /** A snapshot of the sockets this broadcast would reach now. */
+    /** A snapshot of the sockets of this server this broadcast would reach now. */
     public List<RealtimeSocket> sockets() {
-        List<RealtimeSocket> result = new ArrayList<>();
-        forEachTarget(result::add);
-        return result;
+        return namespace.adapter().fetchSockets(target(false));
     }
 
     /** Disconnects every target socket (each one gets reason "server namespace disconnect"). */
     public void disconnectSockets() {
-        for (RealtimeSocket socket : sockets()) {
-            socket.disconnect();
-        }
+        namespace.adapter().disconnectSockets(target(false));
     }
 
-    private void forEachTarget(Consumer<RealtimeSocket> action) {
-        if (rooms.isEmpty()) {
-            for (RealtimeSocket socket : namespace.sockets.values()) {
-                if (accepts(socket)) {
-                    action.accept(socket);
-                }
-            }
-            return;
-        }
-        for (int i = 0; i < rooms.size(); i++) {
-            Collection<RealtimeSocket> members = namespace.members(rooms.get(i));
-            for (RealtimeSocket socket : members) {
-                if (accepts(socket) && !inEarlierRoom(socket, i)) {
-                    action.accept(socket);
-                }
-            }
-        }
-    }
-
-    private boolean inEarlierRoom(RealtimeSocket socket, int index) {
-        for (int j = 0; j < index; j++) {
-            if (socket.inRoom(rooms.get(j))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean accepts(RealtimeSocket socket) {
-        if (socket == excluded || !socket.connected()) {
-            return false;
-        }
-        for (String room : except) {
-            if (socket.inRoom(room)) {
-                return false;
-            }
-        }
-        return true;
+    private Adapter.Target target(boolean droppable) {
+        return new Adapter.Target(rooms, except, excluded, droppable);
     }
 }

@@ -27,10 +27,18 @@ public final class Namespace {
     private final List<Consumer<RealtimeSocket>> connectListeners = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<RealtimeSocket, String>> disconnectListeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, List<HandlerBinder.Bound>> boundHandlers = Map.of();
+    private final Adapter adapter;
 
     Namespace(String name, RealtimeServer server) {
         this.name = name;
         this.server = server;
+        this.adapter = Objects.requireNonNull(server.config.adapterFactory.apply(this),
+                "the adapter factory given to RealtimeConfig.adapter returned null for namespace " + name);
+    }
+
+    /** The adapter every broadcast of this namespace goes through (see {@link RealtimeConfig#adapter}). */
+    public Adapter adapter() {
+        return adapter;
     }
 
     /** The namespace name, e.g. "/" or "/admin". */

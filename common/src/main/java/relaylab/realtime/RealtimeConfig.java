@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Settings of a {@link RealtimeServer}, filled in the lambda given to {@link RealtimeServer#create}.
@@ -28,6 +29,7 @@ public final class RealtimeConfig {
     SSLContext sslContext;
     AllowRequest allowRequest;
     final List<HandlerErrorListener> handlerErrorListeners = new ArrayList<>();
+    Function<Namespace, Adapter> adapterFactory = Adapter::new;
 
     RealtimeConfig() {
     }
@@ -162,6 +164,15 @@ public final class RealtimeConfig {
      */
     public RealtimeConfig onHandlerError(HandlerErrorListener listener) {
         handlerErrorListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Chooses the {@link Adapter} of each namespace, called once per namespace as it is created: default
+     * {@code Adapter::new} (this server's sockets only). Give an adapter over Redis to run several servers as one.
+     */
+    public RealtimeConfig adapter(Function<Namespace, Adapter> factory) {
+        this.adapterFactory = Objects.requireNonNull(factory, "factory");
         return this;
     }
 

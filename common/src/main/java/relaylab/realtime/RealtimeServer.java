@@ -173,6 +173,13 @@ public final class RealtimeServer implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, () -> "realtime server on port " + port + " stopped");
         }
         scheduler.shutdownNow();
+        for (Namespace namespace : namespaces.values()) {
+            try {
+                namespace.adapter().close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "error while closing the adapter of " + namespace + ": " + e, e);
+            }
+        }
     }
 
     /** Same as {@link #stop()}, for try-with-resources. */

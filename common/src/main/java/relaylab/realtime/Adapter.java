@@ -1,0 +1,225 @@
+package relaylab.realtime;
+
+import org.xnio.XnioIoThread;
+import relaylab.realtime.protocol.Outbound;
+import relaylab.realtime.protocol.PacketCodec;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * Where a namespace's broadcasts go: every {@code emit} to many sockets, {@code to}, {@code except},
+ * {@code socketsJoin}/{@code socketsLeave}, {@code disconnectSockets} and {@code sockets()} of a {@link Broadcast}
+ * pass through the namespace's adapter. This class is the default: the sockets of this server only, the packet
+ * encoded once and queued on each target's writer. To run several servers as one (lesson 13), subclass it,
+ * override {@link #broadcast} to also tell the other servers, and call {@link #deliverLocally} with what they
+ * send you. Choose the adapter with {@link RealtimeConfig#adapter}; one instance serves one namespace.
+ */
+public class Adapter {
+    /** The namespace this adapter serves. */
+    protected final Namespace namespace;
+
+    /** Called by the server once per namespace, through the factory given to {@link RealtimeConfig#adapter}. */
+    public Adapter(Namespace namespace) {
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+    }
+
+    /**
+     * What a broadcast targets: the sockets in any of {@code rooms} (every socket when empty), minus those in any
+     * of {@code except} and minus {@code excluded} (the sender of {@code socket.broadcast()}, or null);
+     * {@code droppable} for a volatile emit.
+     */
+    public record Target(List<String> rooms, List<String> except, RealtimeSocket excluded, boolean droppable) {
+        public Target {
+            rooms = List.copyOf(rooms);
+            except = List.copyOf(except);
+        }
+
+        /** The excepted rooms plus the excluded socket's id (a socket id is a room): what another server needs. */
+        public List<String> exceptWithSender() {
+            if (excluded == null) {
+                return except;
+            }
+            List<String> all = new ArrayList<>(except);
+            all.add(excluded.id());
+            return List.copyOf(all);
+        }
+    }
+
+    /**
+     * Called for every broadcast emit of the namespace; returns how many sockets of this server got it. The
+     * default delivers locally; an adapter for several servers also publishes it (event, args, target) here.
+     */
+    public int broadcast(Target target, String event, Object[] args) {
+        return deliverLocally(target, event, args);
+    }
+
+    /**
+     * Sends the event to the sockets of this server that match {@code target}: encoded once, WebSocket targets
+     * grouped by I/O thread. Call it for broadcasts of this server and for those another server published.
+     */
+    protected final int deliverLocally(Target target, String event, Object[] args) {
+        PacketCodec.checkEmittable(event);
+        Outbound packet = PacketCodec.encodeEvent(namespace.name(), event, -1, args);
+        Fanout fanout = new Fanout(packet, namespace.sockets.size(), target.droppable());
+        forEachLocal(target, fanout);
+        fanout.flush();
+        return fanout.count;
+    }
+
+    /** Called by {@link Broadcast#socketsJoin}: the matching sockets of this server join {@code room}. */
+    public void addSockets(Target target, String room) {
+        for (RealtimeSocket socket : fetchSockets(target)) {
+            socket.join(room);
+        }
+    }
+
+    /** Called by {@link Broadcast#socketsLeave}: the matching sockets of this server leave {@code room}. */
+    public void delSockets(Target target, String room) {
+        for (RealtimeSocket socket : fetchSockets(target)) {
+            socket.leave(room);
+        }
+    }
+
+    /** Called by {@link Broadcast#disconnectSockets}: disconnects the matching sockets of this server. */
+    public void disconnectSockets(Target target) {
+        for (RealtimeSocket socket : fetchSockets(target)) {
+            socket.disconnect();
+        }
+    }
+
+    /** Called by {@link Broadcast#sockets}: a snapshot of the matching sockets of this server. */
+    public List<RealtimeSocket> fetchSockets(Target target) {
+        List<RealtimeSocket> result = new ArrayList<>();
+        forEachLocal(target, result::add);
+        return result;
+    }
+
+    /** Called when the server stops: release connections and threads (nothing to do in memory). */
+    public void close() {
+    }
+
+    /** Calls {@code action} once for each connected socket of this server that {@code target} matches. */
+    protected final void forEachLocal(Target target, Consumer<RealtimeSocket> action) {
+        List<String> rooms = target.rooms();
+        if (rooms.isEmpty()) {
+            for (RealtimeSocket socket : namespace.sockets.values()) {
+                if (accepts(target, socket)) {
+                    action.accept(socket);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < rooms.size(); i++) {
+            Collection<RealtimeSocket> members = namespace.members(rooms.get(i));
+            for (RealtimeSocket socket : members) {
+                if (accepts(target, socket) && !inEarlierRoom(rooms, socket, i)) {
+                    action.accept(socket);
+                }
+            }
+        }
+    }
+
+    private static boolean inEarlierRoom(List<String> rooms, RealtimeSocket socket, int index) {
+        for (int j = 0; j < index; j++) {
+            if (socket.inRoom(rooms.get(j))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean accepts(Target target, RealtimeSocket socket) {
+        if (socket == target.excluded() || !socket.connected()) {
+            return false;
+        }
+        List<String> except = target.except();
+        for (int i = 0, n = except.size(); i < n; i++) {
+            if (socket.inRoom(except.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Delivers one encoded packet to many connections: polling targets get it queued at once; WebSocket
+     * targets are grouped by I/O thread and each I/O thread writes to its own connections in one task,
+     * so a broadcast costs one task hand-off per I/O thread instead of one per recipient.
+     */
+    private static final class Fanout implements Consumer<RealtimeSocket> {
+        private final Outbound packet;
+        private final int expected;
+        private final boolean droppable;
+        private final XnioIoThread[] threads = new XnioIoThread[4];
+        @SuppressWarnings("unchecked")
+        private final ArrayList<WebSocketWriter>[] lists = new ArrayList[4];
+        private int groups;
+        int count;
+
+        Fanout(Outbound packet, int expected, boolean droppable) {
+            this.packet = packet;
+            this.expected = expected;
+            this.droppable = droppable;
+        }
+
+        private void sendDirect(EngineSession connection) {
+            if (droppable) {
+                connection.sendVolatile(packet);
+            } else {
+                connection.send(packet);
+            }
+        }
+
+        @Override
+        public void accept(RealtimeSocket socket) {
+            count++;
+            EngineSession connection = socket.connection.session;
+            WebSocketWriter writer = connection.webSocketWriter();
+            if (writer == null) {
+                sendDirect(connection);
+                return;
+            }
+            XnioIoThread io = writer.io;
+            int i = 0;
+            while (i < groups && threads[i] != io) {
+                i++;
+            }
+            if (i == groups) {
+                if (groups == threads.length) {
+                    sendDirect(connection);
+                    return;
+                }
+                threads[i] = io;
+                lists[i] = new ArrayList<>(Math.max(16, expected / 2 + 1));
+                groups++;
+            }
+            lists[i].add(writer);
+        }
+
+        void flush() {
+            for (int i = 0; i < groups; i++) {
+                List<WebSocketWriter> targets = lists[i];
+                Runnable write = () -> {
+                    for (int k = 0, n = targets.size(); k < n; k++) {
+                        targets.get(k).send(packet);
+                    }
+                };
+                if (Thread.currentThread() == threads[i]) {
+                    write.run();
+                } else {
+                    try {
+                        threads[i].execute(write);
+                    } catch (RejectedExecutionException e) {
+                        // the server is stopping; nothing to deliver to
+                    }
+                }
+            }
+        }
+    }
+
+}
