@@ -118,6 +118,10 @@ final class EngineHandler implements HttpHandler {
             }
             EngineSession connection = newSession(info, true);
             cors(exchange, cfg);
+            if (cfg.routeCookie != null) {
+                exchange.getResponseHeaders().add(Headers.SET_COOKIE, cfg.routeCookie + "=" + connection.sid + "." + cfg.route
+                        + "; Path=/; HttpOnly; SameSite=Lax");
+            }
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=UTF-8");
             exchange.getResponseSender().send(connection.openPacket());
             connection.start();

@@ -30,6 +30,8 @@ public final class RealtimeConfig {
     AllowRequest allowRequest;
     final List<HandlerErrorListener> handlerErrorListeners = new ArrayList<>();
     Function<Namespace, Adapter> adapterFactory = Adapter::new;
+    String routeCookie;
+    String route;
 
     RealtimeConfig() {
     }
@@ -173,6 +175,24 @@ public final class RealtimeConfig {
      */
     public RealtimeConfig adapter(Function<Namespace, Adapter> factory) {
         this.adapterFactory = Objects.requireNonNull(factory, "factory");
+        return this;
+    }
+
+    /**
+     * Sets the cookie {@code name=<sid>.<route>} on each long-polling handshake, the way Tomcat marks a session
+     * with its jvmRoute, so that a sticky load balancer (Undertow's {@code LoadBalancingProxyClient} with
+     * {@code addSessionCookieName(name)}, Apache's mod_proxy_balancer) sends the session's next requests to this
+     * server. Needed behind a balancer whenever polling is allowed; off by default.
+     */
+    public RealtimeConfig routeCookie(String name, String route) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(route, "route");
+        if (!name.matches("[A-Za-z0-9_-]+") || !route.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("cookie name and route are letters, digits, '_' or '-'; got \""
+                    + name + "\" and \"" + route + "\"");
+        }
+        this.routeCookie = name;
+        this.route = route;
         return this;
     }
 

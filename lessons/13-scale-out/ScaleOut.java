@@ -1,0 +1,132 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS io.undertow:undertow-core:2.3.27.Final
+//DEPS org.java-websocket:Java-WebSocket:1.6.0
+//DEPS org.slf4j:slf4j-jdk14:2.0.17
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
+//DEPS info.picocli:picocli:4.7.7
+//DEPS redis.clients:jedis:8.0.2
+//DEPS com.github.codemonstur:embedded-redis:1.4.4
+//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES ../../common/src/main/java/relaylab/store/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
+//SOURCES ScaleOutCluster.java
+//FILES index.html
+//FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
+
+import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import redis.clients.jedis.RedisClient;
+import relaylab.realtime.Adapter;
+import relaylab.realtime.Namespace;
+import relaylab.realtime.RealtimeConfig;
+import relaylab.realtime.RealtimeSocket;
+import relaylab.workbook.Lesson;
+import relaylab.workbook.Task;
+
+/**
+ * Lesson 13: several chat servers ("nodes") act as one. Each node publishes its broadcasts on a Redis channel
+ * and delivers the other nodes' broadcasts to its own sockets; nodes announce themselves with a heartbeat; a
+ * sticky load balancer keeps each long-polling session on the node that knows it.
+ */
+@Lesson(number = 13, title = "Scale out",
+        summary = "Several chat nodes behind a sticky load balancer, sharing broadcasts and rooms over Redis"
+                + " pub/sub, with a heartbeat that knows which nodes are alive.")
+public class ScaleOut {
+    /** The cookie that carries a session's node, {@code <sid>.<node>}: the balancer reads it. */
+    static final String COOKIE = "relaylab_node";
+
+    /** One broadcast on the Redis channel: which node sent it, the event, and which sockets it is for. */
+    record Envelope(String node, String event, List<Object> args, List<String> rooms, List<String> except) { }
+
+    /** A chat message said in a room, with the node its sender is connected to. */
+    record Message(String node, String room, String text) { }
+
+    final String node;
+    final RedisClient redis;
+    /** Every key and channel of this cluster starts with it (tests give each test its own). */
+    final String prefix;
+    final long heartbeatMillis;
+
+    ScaleOut(String node, RedisClient redis, String prefix, long heartbeatMillis) {
+        this.node = node;
+        this.redis = redis;
+        this.prefix = prefix;
+        this.heartbeatMillis = heartbeatMillis;
+    }
+
+    /** Each namespace gets a Bus as its adapter; the page is served from beside this file. */
+    void configure(RealtimeConfig config) {
+        config.staticFiles(ScaleOut.class, "/").adapter(Bus::new).routeCookie(COOKIE, node);
+    }
+
+    /** The adapter of one namespace: every broadcast passes through {@link #broadcast}. */
+    final class Bus extends Adapter {
+        final String channel;
+        private final AutoCloseable subscription;
+
+        Bus(Namespace namespace) {
+            super(namespace);
+            channel = prefix + "#" + namespace.name() + "#";
+            subscription = ScaleOutCluster.subscribe(redis, channel, node, this::onMessage);
+        }
+
+        @Task(number = 1, title = "Publish each local broadcast", hint = "redis.publish(channel, ScaleOutCluster.json(new"
+                + " Envelope(node, event, List.of(args), target.rooms(), target.exceptWithSender()))); deliverLocally(...)")
+        @Override
+        public int broadcast(Target target, String event, Object[] args) {
+            // TODO 1: publish an Envelope of this broadcast as JSON on the channel, then deliver it locally (task 1)
+            throw new UnsupportedOperationException("TODO 1: publish each local broadcast");
+        }
+
+        @Task(number = 2, title = "Deliver what other nodes publish", hint = "Skip this node's own envelopes; else"
+                + " deliverLocally(new Target(e.rooms(), e.except(), null, false), e.event(), e.args().toArray())")
+        void onMessage(Envelope e) {
+            // TODO 2: deliver another node's envelope to the local sockets it targets; ignore this node's own (task 2)
+            throw new UnsupportedOperationException("TODO 2: deliver what other nodes publish");
+        }
+
+        @Override
+        public void close() {
+            ScaleOutCluster.closeQuietly(subscription, channel);
+        }
+    }
+
+    @Task(number = 3, title = "Rooms across nodes", hint = "join: leave the old room, join the new, keep it in socket.data();"
+            + " say: socket.to(room).emit(\"message\", new Message(node, room, text))")
+    void onConnection(RealtimeSocket socket) {
+        socket.emit("welcome", node);
+        // TODO 3: "join" (room, ack): leave the old room, join this one, ack the room; "say" (text): a Message to the room (task 3)
+        throw new UnsupportedOperationException("TODO 3: rooms across nodes");
+    }
+
+    @Task(number = 4, title = "Know the cluster", hint = "zadd(prefix + \":nodes\", now, node), zremrangeByScore up to"
+            + " now - 2 heartbeats; live: zrangeByScore from \"(\" + (now - 2 heartbeats) to \"+inf\"")
+    void heartbeat(long nowMillis) {
+        // TODO 4: record this node's beat in the sorted set <prefix>:nodes and remove beats two heartbeats old (task 4)
+        throw new UnsupportedOperationException("TODO 4: know the cluster");
+    }
+
+    /** The nodes whose last heartbeat is less than two heartbeats old at {@code nowMillis}, by name. */
+    List<String> liveNodes(long nowMillis) {
+        // TODO 4: the nodes whose last beat is less than two heartbeats old, sorted (task 4)
+        throw new UnsupportedOperationException("TODO 4: know the cluster");
+    }
+
+    @Task(number = 5, title = "Sticky sessions", hint = "balancer.addSessionCookieName(COOKIE), then addHost(uri, route)"
+            + " for each node: the route is the part of the cookie after the dot")
+    static void sticky(LoadBalancingProxyClient balancer, Map<String, URI> nodes) {
+        // TODO 5: make the balancer route by the COOKIE's route, one host per node (task 5)
+        throw new UnsupportedOperationException("TODO 5: sticky sessions");
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ScaleOutCluster.Main()).execute(args));
+    }
+}

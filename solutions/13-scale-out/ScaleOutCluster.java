@@ -1,0 +1,245 @@
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.undertow.Undertow;
+import io.undertow.server.handlers.ResponseCodeHandler;
+import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
+import io.undertow.server.handlers.proxy.ProxyHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.RedisClient;
+import relaylab.realtime.Logs;
+import relaylab.realtime.RealtimeJson;
+import relaylab.realtime.RealtimeServer;
+import relaylab.realtime.RealtimeSocket;
+import relaylab.store.LessonRedis;
+import relaylab.workbook.Exercise;
+
+/**
+ * What lesson 13's main runs: a Redis, N node processes (each this same program with {@code --node}), and
+ * Undertow's load balancer in front of them; each node prints the browsers that land on it and the live nodes
+ * it sees. Also the plumbing the lesson needs but does not teach: JSON, the subscriber thread, the balancer.
+ * Nothing to write here. Main is the lesson's command line (ScaleOut.main runs it).
+ */
+final class ScaleOutCluster {
+    private static final Duration START_WAIT = Duration.ofSeconds(60);
+
+    private ScaleOutCluster() {
+    }
+
+    @Command(name = "lesson13", mixinStandardHelpOptions = true, version = "Relay Lab lesson 13",
+            description = "Starts N chat nodes sharing broadcasts over Redis, behind a sticky load balancer.")
+    static final class Main implements Runnable {
+        @Option(names = "--nodes", defaultValue = "3", description = "how many node processes to start; default ${DEFAULT-VALUE}")
+        int nodes;
+        @Option(names = "--port", defaultValue = "3000", description = "the load balancer's port; default ${DEFAULT-VALUE}")
+        int port;
+        @Option(names = "--redis-url", description = "your own Redis (else REDIS_URL, else an embedded one)")
+        String redisUrl;
+        @Option(names = "--node", hidden = true, description = "run as one node with this name (the launcher uses it)")
+        String node;
+        @Option(names = "--node-port", hidden = true, defaultValue = "0")
+        int nodePort;
+        @Option(names = "--prefix", hidden = true, defaultValue = "relaylab13")
+        String prefix;
+
+        @Override
+        public void run() {
+            Logs.quietLibraries();
+            if (nodes < 1 || nodes > 9) {
+                throw new IllegalArgumentException("--nodes " + nodes + ": choose 1 to 9 nodes");
+            }
+            Exercise.run(ScaleOut.class, () -> {
+                if (node != null) {
+                    runNode();
+                } else {
+                    runCluster();
+                }
+            });
+        }
+
+        private void runNode() throws InterruptedException {
+            try (LessonRedis redis = LessonRedis.start(redisUrl, Path.of(".relaylab", "redis-13"))) {
+                ScaleOut app = new ScaleOut(node, redis.client(), prefix, 1000);
+                RealtimeServer server = RealtimeServer.create(app::configure);
+                server.on("connection", socket -> System.out.println(node + ": a browser landed here (socket " + socket.id() + ")"));
+                server.on("connection", app::onConnection);
+                server.start(nodePort);
+                ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor();
+                AtomicReference<List<String>> seen = new AtomicReference<>(List.of());
+                beat.scheduleAtFixedRate(() -> {
+                    try {
+                        app.heartbeat(System.currentTimeMillis());
+                        List<String> live = app.liveNodes(System.currentTimeMillis());
+                        if (!live.equals(seen.getAndSet(live))) {
+                            System.out.println(node + ": live nodes " + live);
+                        }
+                        for (RealtimeSocket socket : server.sockets()) {
+                            socket.emit("nodes", live);
+                        }
+                    } catch (RuntimeException e) {
+                        System.out.println(node + ": heartbeat failed: " + e.getMessage());
+                    }
+                }, 0, 1, TimeUnit.SECONDS);
+                System.out.println(node + ": up on port " + server.port());
+                new CountDownLatch(1).await();   // until the launcher stops this process
+            }
+        }
+
+        private void runCluster() throws Exception {
+            try (LessonRedis redis = LessonRedis.start(redisUrl, Path.of(".relaylab", "redis-13"))) {
+                System.out.println("Redis at " + redis.url() + (redis.embedded() ? " (embedded)" : ""));
+                Map<String, URI> hosts = new LinkedHashMap<>();
+                List<Process> processes = new ArrayList<>();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(Process::destroy)));
+                for (int i = 1; i <= nodes; i++) {
+                    int nodePortI = port + i;
+                    processes.add(new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                            System.getProperty("java.class.path"), "ScaleOut", "--node", "node" + i,
+                            "--node-port", String.valueOf(nodePortI), "--redis-url", redis.url()).inheritIO().start());
+                    hosts.put("node" + i, URI.create("http://127.0.0.1:" + nodePortI));
+                }
+                for (URI uri : hosts.values()) {
+                    awaitPort(uri.getPort());
+                }
+                Undertow balancer = balancer(port, hosts, true);
+                System.out.println("Sticky load balancer on http://localhost:" + port + " in front of " + hosts.keySet()
+                        + ". Open it in several tabs: each shows its node. kill -9 a node's process to see its users move.");
+                try {
+                    new CountDownLatch(1).await();
+                } finally {
+                    balancer.stop();
+                }
+            }
+        }
+    }
+
+    /** Starts Undertow's load balancer on 127.0.0.1:port in front of the nodes; sticky or plain round robin. */
+    static Undertow balancer(int port, Map<String, URI> nodes, boolean sticky) {
+        LoadBalancingProxyClient client = new LoadBalancingProxyClient().setConnectionsPerThread(20);
+        if (sticky) {
+            ScaleOut.sticky(client, nodes);
+        } else {
+            nodes.values().forEach(client::addHost);
+        }
+        Undertow undertow = Undertow.builder().addHttpListener(port, "127.0.0.1")
+                .setHandler(new ProxyHandler(client, 60_000, ResponseCodeHandler.HANDLE_404)).build();
+        undertow.start();
+        return undertow;
+    }
+
+    /** The port the balancer listens on (after starting it on port 0). */
+    static int port(Undertow undertow) {
+        return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    private static void awaitPort(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + START_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(200);   // a child JVM is starting: poll its port until the deadline
+            }
+        }
+        throw new IllegalStateException("node on port " + port + " did not start within " + START_WAIT.toSeconds()
+                + " s; see its output above");
+    }
+
+    /** JSON text of a value (an Envelope). */
+    static String json(Object value) {
+        try {
+            return RealtimeJson.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Subscribes to a channel on a thread of its own (a subscribed connection can do nothing else) and passes each
+     * message, read as an Envelope, to {@code onMessage}; subscribes again when Redis comes back after an outage.
+     * Returns once subscribed; closing it unsubscribes.
+     */
+    static AutoCloseable subscribe(RedisClient redis, String channel, String node, Consumer<ScaleOut.Envelope> onMessage) {
+        AtomicReference<JedisPubSub> current = new AtomicReference<>();
+        CountDownLatch subscribed = new CountDownLatch(1);
+        boolean[] closed = {false};
+        Thread thread = new Thread(() -> {
+            while (!closed[0]) {
+                JedisPubSub pubSub = new JedisPubSub() {
+                    @Override
+                    public void onSubscribe(String ch, int count) {
+                        subscribed.countDown();
+                    }
+
+                    @Override
+                    public void onMessage(String ch, String message) {
+                        try {
+                            onMessage.accept(RealtimeJson.mapper().readValue(message, ScaleOut.Envelope.class));
+                        } catch (JsonProcessingException e) {
+                            System.out.println(node + ": ignored a message on " + ch + " that is not an envelope: " + e.getOriginalMessage());
+                        } catch (RuntimeException e) {
+                            System.out.println(node + ": could not deliver a message from " + ch + ": " + e.getMessage());
+                        }
+                    }
+                };
+                current.set(pubSub);
+                try {
+                    redis.subscribe(pubSub, channel);
+                } catch (RuntimeException e) {
+                    if (closed[0]) {
+                        return;
+                    }
+                    System.out.println(node + ": lost the subscription to " + channel + " (" + e.getMessage() + "); retrying in 1 s");
+                    try {
+                        Thread.sleep(1000);   // back off before subscribing again while Redis is down
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        }, "bus-" + node);
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            if (!subscribed.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(node + " could not subscribe to " + channel + " within 10 s: is Redis up?");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while subscribing to " + channel, e);
+        }
+        return () -> {
+            closed[0] = true;
+            JedisPubSub pubSub = current.get();
+            if (pubSub != null && pubSub.isSubscribed()) {
+                pubSub.unsubscribe();
+            }
+            thread.join(5000);
+        };
+    }
+
+    /** Closes a subscription, saying so when that fails instead of throwing from a server's stop. */
+    static void closeQuietly(AutoCloseable subscription, String channel) {
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            System.out.println("could not unsubscribe from " + channel + ": " + e);
+        }
+    }
+}
