@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
@@ -160,6 +162,27 @@ public final class LessonRedis implements AutoCloseable {
     /** A second, separate client (its own pool), e.g. for a second chat server; the caller closes it. */
     public RedisClient newClient() {
         return RedisClient.create(URI.create(url));
+    }
+
+    /**
+     * Deletes every key starting with {@code prefix} and returns how many: a test's clean-up, a lesson's --fresh on
+     * the learner's own Redis. Walks the keys with SCAN (never KEYS, which blocks the server, nor FLUSHALL: the Redis
+     * may hold other data).
+     */
+    public long deleteKeys(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            throw new IllegalArgumentException("deleteKeys needs a non-empty prefix; it never deletes everything");
+        }
+        long deleted = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = client.scan(cursor, new ScanParams().match(prefix + "*").count(500));
+            if (!page.getResult().isEmpty()) {
+                deleted += client.del(page.getResult().toArray(new String[0]));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return deleted;
     }
 
     /** The server's version, from {@code INFO server}, e.g. "6.2.6". */

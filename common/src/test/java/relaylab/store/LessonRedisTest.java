@@ -75,7 +75,9 @@ class LessonRedisTest {
                 assertThat(given.client().get(key)).as("a URL given wins over REDIS_URL").isEqualTo("from the learner's Redis");
             }
             assertThat(own.client().get(key)).as("the learner's Redis after the lesson closed its connection").isNotNull();
-            own.client().del(key);
+            own.client().set("other:" + key, "not mine");
+            assertThat(own.deleteKeys("lesson-redis-test:")).as("keys deleted by deleteKeys(\"lesson-redis-test:\")").isEqualTo(1);
+            assertThat(own.client().get("other:" + key)).as("a key with another prefix after deleteKeys").isEqualTo("not mine");
         }
         assertThat(data.resolve("unused")).as("no data folder is made for the learner's own Redis").doesNotExist();
     }
