@@ -54,8 +54,8 @@ final class ChatStore {
                     + " Map.of(\"user\", ..., \"text\", ..., \"time\", ..., \"mark\", ...)) is XADD key MAXLEN ~ 1000 * ...;"
                     + " it returns the StreamEntryID Redis gave the entry: return its toString(), e.g. \"1733000000000-0\".")
     String append(Draft draft) {
-        return redis.xadd(messagesKey(), XAddParams.xAddParams().maxLen(MAX_MESSAGES).approximateTrimming(),
-                Map.of("user", draft.user(), "text", draft.text(), "time", draft.time(), "mark", draft.mark())).toString();
+        // TODO 1: XADD the draft's user, text, time and mark to messagesKey(), MAXLEN ~ MAX_MESSAGES, and return the id (task 1)
+        throw new UnsupportedOperationException("TODO 1: append the message to the stream with XADD");
     }
 
     @Task(number = 2, title = "Give a newcomer the latest messages, and resume after an id",
@@ -63,21 +63,14 @@ final class ChatStore {
                     + " after: redis.xrange(messagesKey(), \"(\" + id, \"+\", count); the \"(\" makes the range exclusive"
                     + " (Redis 6.2+), so the entry with that id is not sent again. Turn each entry into a message with message(entry).")
     List<ChatMessage> latest(int count) {
-        List<ChatMessage> newestFirst = new ArrayList<>();
-        for (StreamEntry entry : redis.xrevrange(messagesKey(), "+", "-", count)) {
-            newestFirst.add(message(entry));
-        }
-        Collections.reverse(newestFirst);
-        return newestFirst;
+        // TODO 2: XREVRANGE messagesKey() + - COUNT count, turned into messages with message(entry), oldest first (task 2)
+        throw new UnsupportedOperationException("TODO 2: read the latest messages with XREVRANGE");
     }
 
     /** The messages after {@code id} (not that one), oldest first: what a page that saw {@code id} missed. */
     List<ChatMessage> after(String id, int count) {
-        List<ChatMessage> messages = new ArrayList<>();
-        for (StreamEntry entry : redis.xrange(messagesKey(), "(" + id, "+", count)) {
-            messages.add(message(entry));
-        }
-        return messages;
+        // TODO 2: XRANGE messagesKey() (id + COUNT count: "(" makes the range exclusive (task 2)
+        throw new UnsupportedOperationException("TODO 2: read the messages after an id with an exclusive XRANGE");
     }
 
     /** A stream entry as the chat message the pages get: the entry id is the message id. */
@@ -98,16 +91,19 @@ final class ChatStore {
                     + " release: redis.eval(RELEASE, List.of(nameKey(name)), List.of(socketId)); refresh likewise with REFRESH"
                     + " and the ttl as a second argument. Never GET then SET: another server can act in between.")
     boolean claim(String name, String socketId) {
-        return "OK".equals(redis.set(nameKey(name), socketId, SetParams.setParams().nx().px(nameTtlMillis)));
+        // TODO 3: SET nameKey(name) socketId NX PX nameTtlMillis; true when Redis answered "OK" (task 3)
+        throw new UnsupportedOperationException("TODO 3: claim the name with SET NX");
     }
 
     /** Frees the name, but only when this socket holds it (a late release must not free someone else's name). */
     boolean release(String name, String socketId) {
-        return Long.valueOf(1).equals(redis.eval(RELEASE, List.of(nameKey(name)), List.of(socketId)));
+        // TODO 3: run the RELEASE script on nameKey(name) with socketId; true when it deleted the key (task 3)
+        throw new UnsupportedOperationException("TODO 3: release the name, only when this socket holds it");
     }
 
     /** Keeps the name taken for another nameTtlMillis, when this socket still holds it (called on each heartbeat). */
     boolean refresh(String name, String socketId) {
-        return Long.valueOf(1).equals(redis.eval(REFRESH, List.of(nameKey(name)), List.of(socketId, String.valueOf(nameTtlMillis))));
+        // TODO 3: run the REFRESH script on nameKey(name) with socketId and nameTtlMillis; true when it extended the key (task 3)
+        throw new UnsupportedOperationException("TODO 3: refresh the name's expiry, only when this socket holds it");
     }
 }

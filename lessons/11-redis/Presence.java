@@ -29,30 +29,25 @@ final class Presence {
                     + " removes whoever was not seen for two heartbeats. online: redis.zrange(key, 0, -1), sorted without regard"
                     + " to case. leave: redis.zrem(key, name).")
     long beat(Collection<String> names, long nowMillis) {
-        if (names.isEmpty()) {
-            return 0;
-        }
-        Map<String, Double> scores = new HashMap<>();
-        for (String name : names) {
-            scores.put(name, (double) nowMillis);
-        }
-        return redis.zadd(key, scores);
+        // TODO 4: ZADD key with every name scored nowMillis, in one command; return what ZADD returned, 0 for no names (task 4)
+        throw new UnsupportedOperationException("TODO 4: mark the names as seen with ZADD");
     }
 
     /** Removes everyone not seen for two heartbeats; returns how many were removed. */
     long prune(long nowMillis) {
-        return redis.zremrangeByScore(key, Double.NEGATIVE_INFINITY, nowMillis - 2 * heartbeatMillis);
+        // TODO 4: ZREMRANGEBYSCORE key -inf (nowMillis - 2 * heartbeatMillis), returning how many were removed (task 4)
+        throw new UnsupportedOperationException("TODO 4: prune who was not seen for two heartbeats");
     }
 
     /** The names online now, sorted without regard to case. */
     List<String> online() {
-        List<String> names = new ArrayList<>(redis.zrange(key, 0, -1));
-        names.sort(String.CASE_INSENSITIVE_ORDER);
-        return names;
+        // TODO 4: ZRANGE key 0 -1, sorted without regard to case (task 4)
+        throw new UnsupportedOperationException("TODO 4: list who is online");
     }
 
     /** Someone left on purpose (disconnected): remove them now rather than after two heartbeats. */
     boolean leave(String name) {
-        return redis.zrem(key, name) > 0;
+        // TODO 4: ZREM key name; true when it was there (task 4)
+        throw new UnsupportedOperationException("TODO 4: remove someone who left");
     }
 }

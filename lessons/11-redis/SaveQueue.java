@@ -56,42 +56,22 @@ final class SaveQueue implements AutoCloseable {
                     + " \"pending-\" + (++pendingCount) and return it unsaved. flush: while waiting is not empty, append the first"
                     + " (for an uncertain one, first ask store.idOf(mark, 100)), then removeFirst, written++ and onSaved.accept.")
     synchronized Result save(ChatStore.Draft draft) {
-        boolean uncertain = false;
-        if (!down) {
-            try {
-                return new Result(store.append(draft), true, false);
-            } catch (JedisConnectionException e) {
-                down(e);
-                uncertain = true;
-            }
-        }
-        if (waiting.size() >= capacity) {
-            return refuse();
-        }
-        String pendingId = "pending-" + (++pendingCount);
-        waiting.addLast(new Pending(pendingId, draft, uncertain));
-        return new Result(pendingId, false, false);
+        // TODO 5: when not down, append and return it saved; on JedisConnectionException call down(e) and queue it as uncertain.
+        // While down, queue it in order with a "pending-N" id, or refuse() when capacity messages already wait (task 5)
+        throw new UnsupportedOperationException("TODO 5: save the message, or queue it while Redis is down");
     }
 
     /** Writes the queued messages, oldest first; throws JedisConnectionException, keeping the rest, when Redis fails again. */
     synchronized void flush() {
-        while (!waiting.isEmpty()) {
-            Pending next = waiting.peekFirst();
-            String id = next.uncertain() ? store.idOf(next.draft().mark(), 100) : null;
-            if (id == null) {
-                id = store.append(next.draft());
-            }
-            waiting.removeFirst();
-            written++;
-            onSaved.accept(new Saved(next.pendingId(), id));
-        }
+        // TODO 5: write the waiting messages oldest first; remove each only once written, and report it to onSaved (task 5)
+        throw new UnsupportedOperationException("TODO 5: write the waiting messages in order");
     }
 
     // ------------------------------------------------------------------ given: the outage, its log lines and the retries
 
     /** Redis did not answer (here, or in a heartbeat): one log line, then retries with backoff until it is back. */
     synchronized void down(JedisConnectionException e) {
-        if (down) {
+        if (down || retries.isShutdown()) {   // known already, or the chat is closing
             return;
         }
         down = true;

@@ -91,7 +91,7 @@ final class SaveQueue implements AutoCloseable {
 
     /** Redis did not answer (here, or in a heartbeat): one log line, then retries with backoff until it is back. */
     synchronized void down(JedisConnectionException e) {
-        if (down) {
+        if (down || retries.isShutdown()) {   // known already, or the chat is closing
             return;
         }
         down = true;
