@@ -87,11 +87,22 @@ class ChatProcessTest {
                     + " s of SIGTERM; it printed:\n" + String.join("\n", output)).isTrue();
         }
 
+        /** Ends the lesson if a test left it running: SIGTERM first (so it stops its Redis), then SIGKILL for it and its children. */
         @Override
         public void close() throws Exception {
+            List<ProcessHandle> children = process.descendants().toList();
             if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
+                process.destroy();
+                if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS);
+                }
+            }
+            for (ProcessHandle child : children) {
+                if (child.isAlive()) {
+                    child.destroyForcibly();
+                    child.onExit().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                }
             }
         }
     }

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -27,6 +29,8 @@ class RedisChatTest {
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
+    /** The first log line saying "Redis is back" (it is written after the last messageSaved is sent). */
+    private final CompletableFuture<String> back = new CompletableFuture<>();
 
     /** Closes the chat servers of the test, newest first (before the Redis they use). */
     @AfterEach
@@ -40,7 +44,12 @@ class RedisChatTest {
     private Chat chat(RedisClient client, int queueCapacity) {
         RedisChat[] app = new RedisChat[1];
         RealtimeFixture fx = RealtimeFixture.start(RedisChat::configure, server -> app[0] = new RedisChat(server, client,
-                new RedisChat.Settings(redis.prefix(), Duration.ofMillis(200), queueCapacity, log::add)));
+                new RedisChat.Settings(redis.prefix(), Duration.ofMillis(200), queueCapacity, line -> {
+                    log.add(line);
+                    if (line.contains("Redis is back")) {
+                        back.complete(line);
+                    }
+                })));
         open.add(fx);
         open.add(app[0]);
         return new Chat(fx, app[0]);
@@ -162,6 +171,7 @@ class RedisChatTest {
                     assertThat(event).as("messageSaved number " + (i + 1) + ": the pending id bob saw, and the stream id")
                             .containsEntry("pendingId", pendingId).containsEntry("id", streamIds.get(i + 1));
                 }
+                back.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(log).as("log lines saying \"Redis is down\"").filteredOn(l -> l.contains("Redis is down")).hasSize(1);
                 assertThat(log).as("log lines saying \"Redis is back\"").filteredOn(l -> l.contains("Redis is back")).hasSize(1);
             } finally {
@@ -191,8 +201,8 @@ class RedisChatTest {
                 own.startServer();
                 ada.awaitCount("messageSaved", 5, WAIT);
                 assertThat(streamTexts(own.client())).as("the stream after Redis came back").containsExactly("m1", "m2", "m3", "m4", "m5");
-                assertThat(log).as("the log line saying \"Redis is back\"").filteredOn(l -> l.contains("Redis is back"))
-                        .singleElement().asString().containsPattern("\\b2 messages were refused");
+                assertThat(back.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the log line saying \"Redis is back\"")
+                        .containsPattern("\\b2 messages were refused");
             } finally {
                 closeAll();
             }

@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -51,7 +53,7 @@ public final class LessonRedis implements AutoCloseable {
             + " (or pass --redis-url)";
 
     /** How long stopping waits at most for the server's process to end after it was told to stop. */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final String url;
     private final RedisClient client;
@@ -274,6 +276,7 @@ public final class LessonRedis implements AutoCloseable {
     /** A redis-server child process on 127.0.0.1, its data in a folder, its binary copied to a temporary folder. */
     private static final class Embedded {
         private static final int START_ATTEMPTS = 3;
+        private static final String PID_FILE = "redis.pid";
         private final Path binaryDir;
         private final Path dataDir;
         private final int port;
@@ -299,6 +302,7 @@ public final class LessonRedis implements AutoCloseable {
                 throw new UncheckedIOException("cannot create the Redis data folder " + dataDir.toAbsolutePath(), e);
             }
             File binary = binary(binaryOrNull, binaryDir);
+            stopLeftover(dataDir);
             RedisUnavailableException last = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 Embedded embedded = new Embedded(binaryDir, dataDir.toAbsolutePath(), freePort());
@@ -355,7 +359,8 @@ public final class LessonRedis implements AutoCloseable {
                         .executableProvider(() -> binary)
                         .bind("127.0.0.1")
                         .port(port)
-                        .setting("dir " + dataDir)
+                        .setting("dir \"" + dataDir + "\"")
+                        .setting("pidfile \"" + dataDir.resolve(PID_FILE) + "\"")
                         .setting("appendonly yes")
                         .setting("appendfsync everysec")
                         .setting("save 60 1")
@@ -397,17 +402,67 @@ public final class LessonRedis implements AutoCloseable {
             }
         }
 
+        /**
+         * SIGTERM (Redis saves and exits), and SIGKILL when it is still there after STOP_WAIT: Redis refuses to exit
+         * when its final save fails (e.g. its folder was deleted), and a server that never ends must not hang us.
+         */
         synchronized void stop() {
-            Optional<ProcessHandle> process = process();
+            process().ifPresent(p -> {
+                p.destroy();
+                if (!awaitExit(p)) {
+                    p.destroyForcibly();
+                    if (!awaitExit(p)) {
+                        throw new IllegalStateException("the embedded Redis (pid " + p.pid() + ") did not end, even after SIGKILL");
+                    }
+                }
+            });
             try {
-                server.stop();
+                server.stop();   // the process has ended: this only marks the server as stopped
             } catch (IOException e) {
                 throw new UncheckedIOException("could not stop the embedded Redis on port " + port, e);
             }
-            process.ifPresent(p -> {
-                p.destroyForcibly();
-                p.onExit().orTimeout(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
-            });
+        }
+
+        private static boolean awaitExit(ProcessHandle process) {
+            try {
+                process.onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !process.isAlive();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("waiting for the embedded Redis to end failed", e);
+            }
+        }
+
+        /**
+         * A redis-server still running on this data folder (its pid file names it) was left by a run that was killed
+         * before it could stop it: stop it now, or two servers would write the same files.
+         */
+        private static void stopLeftover(Path dataDir) {
+            Path pidFile = dataDir.resolve(PID_FILE);
+            if (!Files.isRegularFile(pidFile)) {
+                return;
+            }
+            try {
+                long pid = Long.parseLong(Files.readString(pidFile).strip());
+                Optional<ProcessHandle> old = ProcessHandle.of(pid)
+                        .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false));
+                if (old.isPresent()) {
+                    System.err.println("Stopping a redis-server (pid " + pid + ") left running on " + dataDir
+                            + " by an earlier run that was killed.");
+                    old.get().destroy();
+                    if (!awaitExit(old.get())) {
+                        old.get().destroyForcibly();
+                        awaitExit(old.get());
+                    }
+                }
+                Files.deleteIfExists(pidFile);
+            } catch (IOException | NumberFormatException e) {
+                System.err.println("Could not read the Redis pid file " + pidFile + " (" + e.getMessage() + "); starting anyway.");
+            }
         }
 
         synchronized void restart() {

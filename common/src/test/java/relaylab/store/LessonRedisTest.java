@@ -73,6 +73,36 @@ class LessonRedisTest {
     }
 
     @Test
+    @DisplayName("a redis-server still running on the data folder (its run was killed) is stopped by the next start, which keeps the data")
+    void leftoverServerIsStopped() {
+        try (LessonRedis first = LessonRedis.start(null, env(), data)) {
+            first.client().set("kept", "yes");
+            ProcessHandle old = first.serverProcess().orElseThrow(() -> new AssertionError("no redis-server process found"));
+            try (LessonRedis second = LessonRedis.start(null, env(), data)) {
+                assertThat(old.isAlive()).as("the first redis-server after a second start on the same folder").isFalse();
+                assertThat(second.client().get("kept")).as("a key written through the first server").isEqualTo("yes");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("close() ends a redis-server that refuses to exit because its final save fails (its folder was deleted)")
+    void stubbornServerIsKilled() throws Exception {
+        Path doomed = data.resolve("doomed");
+        ProcessHandle process;
+        try (LessonRedis redis = LessonRedis.start(null, env(), doomed)) {
+            redis.client().set("unsaved", "change");
+            process = redis.serverProcess().orElseThrow(() -> new AssertionError("no redis-server process found"));
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(doomed)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(file);
+                }
+            }
+        }
+        assertThat(process.isAlive()).as("the redis-server process after close()").isFalse();
+    }
+
+    @Test
     @DisplayName("REDIS_URL (or a URL given) is used instead of starting a server, and closing it leaves that Redis running")
     void urlIsHonoured() {
         try (LessonRedis own = LessonRedis.startEmbedded(data.resolve("own"))) {
