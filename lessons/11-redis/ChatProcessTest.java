@@ -22,9 +22,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.client.RealtimeClient;
 import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.realtime.testing.TestClient;
+import relaylab.store.LessonRedis;
 import relaylab.store.testing.TestRedis;
 
 /**
@@ -137,34 +138,31 @@ class ChatProcessTest {
 
     @Test
     @Tag("task:2")
-    @DisplayName("the lesson with its embedded Redis: stopped, its redis-server is gone; started again, a newcomer gets the history")
+    @DisplayName("the lesson restarted on the data its embedded Redis kept: a newcomer gets the history; stopped, its redis-server is gone")
     void historySurvivesTheLessonsRestart() throws Exception {
         Path workDir = redis.folder("lesson-run");
-        java.nio.file.Files.createDirectories(workDir);
-        List<ProcessHandle> servers = new ArrayList<>();
-        for (int run = 1; run <= 2; run++) {
-            try (LessonProcess lesson = new LessonProcess(workDir, "--heartbeat-ms", "200")) {
-                String url = lesson.awaitUrl();
-                List<ProcessHandle> redisServers = lesson.process.descendants()
-                        .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false)).toList();
-                assertThat(redisServers).as("redis-server processes started by the lesson (run " + run + ")").hasSize(1);
-                servers.addAll(redisServers);
-                try (RealtimeClient client = RealtimeClient.connect(url)) {
-                    CompletableFuture<List<Object>> history = new CompletableFuture<>();
-                    client.on("chatHistory", args -> history.complete(args));
-                    assertThat(ack(client, "register", "run" + run)).as("the ack of register in run " + run).containsEntry("ok", true);
-                    List<?> messages = (List<?>) history.get(10, TimeUnit.SECONDS).get(0);
-                    assertThat(messages).as("the chatHistory in run " + run + " of the lesson").hasSize(run - 1);
-                    assertThat(ack(client, "sendMessage", "from run " + run)).as("the ack of sendMessage in run " + run)
-                            .containsEntry("ok", true);
-                }
-                lesson.stop();
+        Path data = workDir.resolve(".relaylab").resolve("redis").resolve("lesson11");
+        try (LessonRedis before = LessonRedis.startEmbedded(data)) {   // the lesson's earlier run, as far as Redis goes
+            new ChatStore(before.client(), "chat:", 5_000).append(new ChatStore.Draft("ada", "from the earlier run",
+                    "2026-12-01T10:00:00Z", "mark-1"));
+        }
+        try (LessonProcess lesson = new LessonProcess(workDir, "--heartbeat-ms", "200")) {
+            String url = lesson.awaitUrl();
+            List<ProcessHandle> redisServers = lesson.process.descendants()
+                    .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false)).toList();
+            assertThat(redisServers).as("redis-server processes started by the lesson").hasSize(1);
+            try (RealtimeClient client = RealtimeClient.connect(url)) {
+                CompletableFuture<List<Object>> history = new CompletableFuture<>();
+                client.on("chatHistory", args -> history.complete(args));
+                assertThat(ack(client, "register", "bob")).as("the ack of register(\"bob\")").containsEntry("ok", true);
+                assertThat(String.valueOf(history.get(10, TimeUnit.SECONDS).get(0))).as("the chatHistory bob got from the restarted lesson")
+                        .contains("from the earlier run");
             }
-            for (ProcessHandle server : servers) {
-                assertThat(server.onExit().completeOnTimeout(null, WAIT.toSeconds(), TimeUnit.SECONDS).get())
-                        .as("redis-server " + server.pid() + " after the lesson stopped (run " + run + ")").isNotNull();
-                assertThat(server.isAlive()).as("redis-server " + server.pid() + " alive after the lesson stopped").isFalse();
-            }
+            lesson.stop();
+            ProcessHandle server = redisServers.get(0);
+            assertThat(server.onExit().completeOnTimeout(null, WAIT.toSeconds(), TimeUnit.SECONDS).get())
+                    .as("redis-server " + server.pid() + " ended after the lesson stopped").isNotNull();
+            assertThat(server.isAlive()).as("redis-server " + server.pid() + " alive after the lesson stopped").isFalse();
         }
     }
 

@@ -9,6 +9,9 @@
 //DEPS com.github.codemonstur:embedded-redis:1.4.4
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES ../../common/src/main/java/relaylab/store/*.java
 //SOURCES ChatStore.java
 //SOURCES Presence.java

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.XAddParams;
-import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.client.RealtimeClient;
+import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeServer;
 import relaylab.store.LessonRedis;
@@ -99,6 +100,7 @@ final class RedisChatRunner {
             if (RedisChat.class.getClassLoader().getResource("index.html") == null) {
                 throw new IllegalStateException("index.html is not on the classpath; start the lesson with ./jbang lesson11");
             }
+            Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
             RealtimeServer server = RealtimeServer.create(RedisChat::configure);
             RedisChat.Settings settings = new RedisChat.Settings(prefix, Duration.ofMillis(heartbeatMillis), 1000,
                     line -> System.out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + line));
