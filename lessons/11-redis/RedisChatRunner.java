@@ -1,4 +1,3 @@
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +46,7 @@ final class RedisChatRunner {
         int port;
         @Option(names = "--redis-url", description = "your own Redis, e.g. redis://localhost:6379 (default: $REDIS_URL, else an embedded one)")
         String redisUrl;
-        @Option(names = "--fresh", description = "start with no history: wipe the embedded Redis's data, or the chat's keys in your Redis")
+        @Option(names = "--fresh", description = "start with no history: delete the chat's keys (those starting with chat:)")
         boolean fresh;
         @Option(names = "--inspect", description = "print the chat's keys in Redis (types, sizes, the last 5 messages) and exit")
         boolean inspect;
@@ -65,10 +63,6 @@ final class RedisChatRunner {
         public void run() {
             Exercise.run(RedisChat.class, () -> {
                 Path data = workbookRoot().resolve(".relaylab").resolve("redis").resolve("lesson11");
-                boolean own = redisUrl != null || System.getenv(LessonRedis.URL_VARIABLE) != null;
-                if (fresh && !own) {
-                    deleteFolder(data);
-                }
                 LessonRedis redis;
                 try {
                     redis = LessonRedis.start(redisUrl, data);
@@ -79,8 +73,8 @@ final class RedisChatRunner {
                 }
                 try {
                     System.out.println("Redis " + redis.version() + " at " + redis.url() + (redis.embedded()
-                            ? " (embedded, data in " + data + "; --fresh wipes it)" : " (yours)"));
-                    if (fresh && own) {
+                            ? " (embedded, data in " + data + ")" : redis.attached() ? " (the one of the lesson running now)" : " (yours)"));
+                    if (fresh) {
                         System.out.println("--fresh: deleted " + redis.deleteKeys(prefix) + " keys starting with " + prefix);
                     }
                     if (inspect) {
@@ -217,17 +211,6 @@ final class RedisChatRunner {
             }
         }
         return here;
-    }
-
-    private static void deleteFolder(Path folder) throws IOException {
-        if (Files.exists(folder)) {
-            try (Stream<Path> files = Files.walk(folder)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-            System.out.println("--fresh: deleted " + folder);
-        }
     }
 
     private static String json(Object value) {

@@ -58,6 +58,7 @@ public final class LessonRedis implements AutoCloseable {
     private final String url;
     private final RedisClient client;
     private final Embedded embedded;
+    private boolean attached;
 
     private LessonRedis(String url, Embedded embedded) {
         this.url = url;
@@ -93,6 +94,12 @@ public final class LessonRedis implements AutoCloseable {
     }
 
     private static LessonRedis startEmbedded(String binaryOrNull, Path dataDir) {
+        Optional<String> running = Embedded.runningOn(dataDir);
+        if (running.isPresent()) {   // e.g. --inspect while the lesson runs: use the live server, leave it running
+            LessonRedis attached = connect(running.get());
+            attached.attached = true;
+            return attached;
+        }
         Embedded server = Embedded.start(binaryOrNull, dataDir);
         LessonRedis redis = null;
         try {
@@ -202,6 +209,14 @@ public final class LessonRedis implements AutoCloseable {
         return embedded != null;
     }
 
+    /**
+     * True when an embedded start found the data folder in use by a redis-server that another running program
+     * started (say, the lesson, while {@code --inspect} runs): this is a connection to it, and close() leaves it running.
+     */
+    public boolean attached() {
+        return attached;
+    }
+
     /** The embedded server's process while it runs; empty for the learner's own Redis or a stopped server. */
     public Optional<ProcessHandle> serverProcess() {
         return embedded == null ? Optional.empty() : embedded.process();
@@ -277,6 +292,7 @@ public final class LessonRedis implements AutoCloseable {
     private static final class Embedded {
         private static final int START_ATTEMPTS = 3;
         private static final String PID_FILE = "redis.pid";
+        private static final String URL_FILE = "redis.url";
         private final Path binaryDir;
         private final Path dataDir;
         private final int port;
@@ -308,7 +324,11 @@ public final class LessonRedis implements AutoCloseable {
                 Embedded embedded = new Embedded(binaryDir, dataDir.toAbsolutePath(), freePort());
                 try {
                     embedded.launch(binary);
+                    Files.writeString(dataDir.resolve(URL_FILE), embedded.url());
                     return embedded;
+                } catch (IOException e) {
+                    embedded.close();
+                    throw new UncheckedIOException("cannot write " + dataDir.resolve(URL_FILE), e);
                 } catch (RedisUnavailableException e) {
                     last = e;
                     if (!String.join("\n", embedded.output).contains("Address already in use")) {
@@ -438,6 +458,28 @@ public final class LessonRedis implements AutoCloseable {
         }
 
         /**
+         * The URL of a redis-server running on this data folder for a Java program that is still alive (its pid file
+         * names it, its parent is a running JVM: a lesson), or empty.
+         */
+        static Optional<String> runningOn(Path dataDir) {
+            try {
+                Path pidFile = dataDir.resolve(PID_FILE);
+                Path urlFile = dataDir.resolve(URL_FILE);
+                if (!Files.isRegularFile(pidFile) || !Files.isRegularFile(urlFile)) {
+                    return Optional.empty();
+                }
+                long pid = Long.parseLong(Files.readString(pidFile).strip());
+                boolean owned = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                        .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false))
+                        .flatMap(ProcessHandle::parent).filter(ProcessHandle::isAlive)
+                        .filter(parent -> parent.info().command().map(c -> c.contains("java")).orElse(false)).isPresent();
+                return owned ? Optional.of(Files.readString(urlFile).strip()) : Optional.empty();
+            } catch (IOException | NumberFormatException e) {
+                return Optional.empty();   // unreadable files: no live server to attach to; start() then handles the folder
+            }
+        }
+
+        /**
          * A redis-server still running on this data folder (its pid file names it) was left by a run that was killed
          * before it could stop it: stop it now, or two servers would write the same files.
          */
@@ -479,6 +521,9 @@ public final class LessonRedis implements AutoCloseable {
                 if (server != null) {
                     stop();
                 }
+                Files.deleteIfExists(dataDir.resolve(URL_FILE));
+            } catch (IOException e) {
+                System.err.println("could not delete " + dataDir.resolve(URL_FILE) + ": " + e.getMessage());
             } finally {
                 deleteQuietly(binaryDir);
             }

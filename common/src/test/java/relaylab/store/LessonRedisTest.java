@@ -73,15 +73,49 @@ class LessonRedisTest {
     }
 
     @Test
-    @DisplayName("a redis-server still running on the data folder (its run was killed) is stopped by the next start, which keeps the data")
-    void leftoverServerIsStopped() {
+    @DisplayName("a second start on a folder whose server runs for a live program attaches to it, and its close leaves it running")
+    void secondStartAttaches() {
+        try (LessonRedis first = LessonRedis.start(null, env(), data)) {
+            try (LessonRedis second = LessonRedis.start(null, env(), data)) {
+                assertThat(second.attached()).as("attached() of the second start on the same folder").isTrue();
+                assertThat(second.embedded()).as("embedded() of the second start (it started nothing)").isFalse();
+                assertThat(second.url()).as("url() of the second start").isEqualTo(first.url());
+                second.client().set("from-second", "yes");
+            }
+            assertThat(first.serverProcess()).as("the first server's process after the second closed").isPresent();
+            assertThat(first.client().get("from-second")).as("a key written through the attached client").isEqualTo("yes");
+        }
+    }
+
+    @Test
+    @DisplayName("a redis-server left running on the data folder by a killed run (an orphan) is stopped by the next start")
+    void orphanIsStopped() throws Exception {
+        Path binary = data.resolve("redis-server-copy");
         try (LessonRedis first = LessonRedis.start(null, env(), data)) {
             first.client().set("kept", "yes");
-            ProcessHandle old = first.serverProcess().orElseThrow(() -> new AssertionError("no redis-server process found"));
-            try (LessonRedis second = LessonRedis.start(null, env(), data)) {
-                assertThat(old.isAlive()).as("the first redis-server after a second start on the same folder").isFalse();
-                assertThat(second.client().get("kept")).as("a key written through the first server").isEqualTo("yes");
-            }
+            Path running = Path.of(first.serverProcess().orElseThrow().info().command().orElseThrow());
+            java.nio.file.Files.copy(running, binary);
+            binary.toFile().setExecutable(true);
+        }
+        int port = closedPort();
+        // --daemonize: redis-server forks and its parent exits at once, as when the JVM that started it was killed
+        Process daemon = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--daemonize", "yes", "--dir", data.toString(), "--pidfile", data.resolve("redis.pid").toString(),
+                "--appendonly", "yes").redirectErrorStream(true).start();
+        assertThat(daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the daemonizing redis-server returned").isTrue();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!java.nio.file.Files.exists(data.resolve("redis.pid")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);   // the daemon writes its pid file as it starts
+        }
+        ProcessHandle orphan = ProcessHandle.of(Long.parseLong(java.nio.file.Files.readString(data.resolve("redis.pid")).strip()))
+                .orElseThrow(() -> new AssertionError("the orphan redis-server is not running"));
+        java.nio.file.Files.writeString(data.resolve("redis.url"), "redis://127.0.0.1:" + port);
+        try (LessonRedis next = LessonRedis.start(null, env(), data)) {
+            assertThat(next.attached()).as("attached() when the folder's server is an orphan").isFalse();
+            assertThat(orphan.isAlive()).as("the orphan redis-server after the next start").isFalse();
+            assertThat(next.client().get("kept")).as("a key written before").isEqualTo("yes");
+        } finally {
+            orphan.destroyForcibly();
         }
     }
 
