@@ -77,6 +77,7 @@ final class RedisChatRunner {
                     if (fresh) {
                         System.out.println("--fresh: deleted " + redis.deleteKeys(prefix) + " keys starting with " + prefix);
                     }
+                    checkInTaskOrder(redis);
                     if (inspect) {
                         Inspect.describe(redis.client(), prefix).forEach(System.out::println);
                     } else if (measure) {
@@ -117,6 +118,33 @@ final class RedisChatRunner {
                         + " the history is still there. ./jbang lesson11 --inspect shows the keys.");
             }
             stopped.await();
+        }
+    }
+
+    /**
+     * Runs the code of each task once, in task order, on throwaway keys (deleted again), so that an unfinished
+     * exercise names the first TODO left, not the first one the bots happen to reach.
+     */
+    static void checkInTaskOrder(LessonRedis redis) {
+        String prefix = "chat-check-" + UUID.randomUUID() + ":";
+        ChatStore store = new ChatStore(redis.client(), prefix, 1000);
+        Presence presence = new Presence(redis.client(), prefix, 1000);
+        try (SaveQueue queue = new SaveQueue(store, 1, saved -> { }, line -> { })) {
+            String id = store.append(new ChatStore.Draft("check", "check", "2026-12-01T00:00:00Z", "check"));
+            store.latest(1);
+            store.after(id, 1);
+            store.claim("check", "check");
+            store.refresh("check", "check");
+            store.release("check", "check");
+            presence.beat(List.of("check"), 1);
+            presence.prune(1);
+            presence.online();
+            presence.leave("check");
+            queue.save(new ChatStore.Draft("check", "check", "2026-12-01T00:00:00Z", "check"));
+            queue.flush();
+            Inspect.describe(redis.client(), prefix);
+        } finally {
+            redis.deleteKeys(prefix);
         }
     }
 
