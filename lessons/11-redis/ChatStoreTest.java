@@ -150,6 +150,25 @@ class ChatStoreTest {
     }
 
     @Test
+    @Tag("task:4")
+    @DisplayName("Presence: beat marks names as seen, prune removes whoever was not seen for two heartbeats, online is sorted")
+    void presenceIsPruned() {
+        Presence presence = new Presence(redis.client(), redis.prefix(), 1000);
+        presence.beat(List.of("zoe", "Ada"), 10_000);
+        presence.beat(List.of("bob"), 11_500);
+        presence.beat(List.of(), 11_500);
+        assertThat(presence.online()).as("online after beats at 10.0 s and 11.5 s").containsExactly("Ada", "bob", "zoe");
+        assertThat(redis.client().zscore(redis.prefix() + "online", "bob")).as("bob's score in " + redis.prefix() + "online")
+                .isEqualTo(11_500.0);
+        assertThat(presence.prune(11_900)).as("prune at 11.9 s (heartbeat 1 s): nobody is 2 s old yet").isZero();
+        presence.beat(List.of("zoe"), 12_500);
+        assertThat(presence.prune(12_600)).as("prune at 12.6 s: Ada, last seen at 10.0 s, is gone").isEqualTo(1);
+        assertThat(presence.online()).as("online after the prune at 12.6 s").containsExactly("bob", "zoe");
+        assertThat(presence.leave("bob")).as("leave(\"bob\")").isTrue();
+        assertThat(presence.online()).as("online after bob left").containsExactly("zoe");
+    }
+
+    @Test
     @Tag("task:6")
     @DisplayName("Inspect lists each key with its type and size, and the last 5 messages of the stream, oldest first")
     void inspectShowsTheData() {

@@ -136,6 +136,20 @@ class RedisChatTest {
     }
 
     @Test
+    @Tag("task:4")
+    @DisplayName("users of two chat servers on one Redis see one online list, and a user who leaves is gone from it at once")
+    void onlineListSpansServers() {
+        Chat first = chat(redis.client(), 1000);
+        Chat second = chat(redis.client(), 1000);
+        TestClient ada = first.registered("ada");
+        TestClient bob = second.registered("bob");
+        ada.await("onlineUsers", args -> List.of("ada", "bob").equals(args.get(0)), WAIT);
+        bob.await("onlineUsers", args -> List.of("ada", "bob").equals(args.get(0)), WAIT);
+        bob.close();
+        ada.await("onlineUsers", args -> List.of("ada").equals(args.get(0)), WAIT);
+    }
+
+    @Test
     @Tag("task:5")
     @DisplayName("Redis stops mid-chat: 200 messages are still relayed, marked unsaved, then all stored once, in order, when it is back")
     void outageLosesNothing() throws Exception {
