@@ -77,12 +77,12 @@ final class RedisChatRunner {
                     if (fresh) {
                         System.out.println("--fresh: deleted " + redis.deleteKeys(prefix) + " keys starting with " + prefix);
                     }
-                    checkInTaskOrder(redis);
                     if (inspect) {
                         Inspect.describe(redis.client(), prefix).forEach(System.out::println);
                     } else if (measure) {
-                        measure(redis.client(), prefix);
+                        measure(redis.client(), prefix);   // plain Jedis: works before any task is done
                     } else {
+                        checkInTaskOrder(redis);
                         serve(redis);
                     }
                 } finally {
