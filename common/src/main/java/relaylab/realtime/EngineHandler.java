@@ -298,14 +298,15 @@ final class EngineHandler implements HttpHandler {
 
     /** Adds the CORS headers for polling when {@code cfg.cors(...)} was set. */
     static void cors(HttpServerExchange exchange, RealtimeConfig cfg) {
-        if (cfg.corsOrigin == null) {
+        if (cfg.corsOrigins == null) {
             return;
         }
+        String corsOrigin = cfg.corsOrigins.get(0);
         String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
         String allowed;
-        if ("*".equals(cfg.corsOrigin)) {
+        if ("*".equals(corsOrigin)) {
             allowed = origin != null ? origin : "*";
-        } else if (cfg.corsOrigin.equals(origin)) {
+        } else if (corsOrigin.equals(origin)) {
             allowed = origin;
         } else {
             return;
