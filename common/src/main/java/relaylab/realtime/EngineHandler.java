@@ -42,6 +42,9 @@ final class EngineHandler implements HttpHandler {
     /** What we keep of the first HTTP request of a session. */
     private record ClientInfo(Map<String, String> query, Map<String, List<String>> headers, String address) {
     }
+    // headers of the WebSocket handshake itself: used up by the upgrade, not kept for the session's Handshake
+    private static final Set<String> HANDSHAKE_ONLY = Set.of("sec-websocket-key", "sec-websocket-version",
+            "sec-websocket-extensions", "sec-websocket-protocol");
     private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
     private static final HttpString ALLOW_CREDENTIALS = new HttpString("Access-Control-Allow-Credentials");
     private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
@@ -142,7 +145,10 @@ final class EngineHandler implements HttpHandler {
         });
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HeaderValues values : exchange.getRequestHeaders()) {
-            headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
+            String name = values.getHeaderName().toString().toLowerCase(Locale.ROOT);
+            if (!HANDSHAKE_ONLY.contains(name)) {
+                headers.put(name, List.copyOf(values));
+            }
         }
         InetSocketAddress peer = exchange.getSourceAddress();
         String address = peer == null ? "unknown" : peer.getHostString() + ":" + peer.getPort();
@@ -296,25 +302,28 @@ final class EngineHandler implements HttpHandler {
         exchange.getResponseSender().send("{\"code\":" + code + ",\"message\":\"" + message + "\"}");
     }
 
-    /** Adds the CORS headers for polling when {@code cfg.cors(...)} was set. */
+    /**
+     * Adds the CORS headers for polling when {@code cfg.cors(...)} was set: a literal {@code *} without credentials
+     * for {@code cors("*")}; for a list, the request's origin with credentials when it is listed, else nothing.
+     */
     static void cors(HttpServerExchange exchange, RealtimeConfig cfg) {
-        if (cfg.corsOrigins == null) {
+        List<String> allowed = cfg.corsOrigins;
+        if (allowed == null) {
             return;
         }
-        String corsOrigin = cfg.corsOrigins.get(0);
-        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
-        String allowed;
-        if ("*".equals(corsOrigin)) {
-            allowed = origin != null ? origin : "*";
-        } else if (corsOrigin.equals(origin)) {
-            allowed = origin;
+        var headers = exchange.getResponseHeaders();
+        if (allowed.get(0).equals("*")) {
+            headers.put(ALLOW_ORIGIN, "*");
         } else {
-            return;
+            String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
+            headers.put(Headers.VARY, "Origin");
+            if (origin == null || !allowed.contains(origin)) {
+                return;
+            }
+            headers.put(ALLOW_ORIGIN, origin);
+            headers.put(ALLOW_CREDENTIALS, "true");
         }
-        exchange.getResponseHeaders().put(ALLOW_ORIGIN, allowed);
-        exchange.getResponseHeaders().put(ALLOW_CREDENTIALS, "true");
-        exchange.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, OPTIONS");
-        exchange.getResponseHeaders().put(ALLOW_HEADERS, "content-type");
-        exchange.getResponseHeaders().put(Headers.VARY, "Origin");
+        headers.put(ALLOW_METHODS, "GET, POST, OPTIONS");
+        headers.put(ALLOW_HEADERS, "content-type");
     }
 }

@@ -28,6 +28,7 @@ public final class RealtimeConfig {
     Duration headersTimeout = Duration.ofSeconds(10);
     Duration idleTimeout;
     int maxConnections = -1;
+    static final Duration IDLE_MARGIN = Duration.ofSeconds(5);
     boolean allowPolling = true;
     int ioThreads;
     SSLContext sslContext;
@@ -174,10 +175,11 @@ public final class RealtimeConfig {
     }
 
     /**
-     * How long a TCP connection may stay without reading or writing a byte before the server closes it: a stalled
-     * request body, an idle keep-alive connection. Engine.IO traffic is never that quiet (the server pings every
-     * {@code pingInterval}), so the default is {@code pingInterval + pingTimeout} (45 s); it must be longer than
-     * {@code pingInterval}.
+     * How long the server waits for the next bytes a client owes it before closing the TCP connection: a request
+     * body that stalls, a keep-alive connection with no next request, a WebSocket that went silent. Engine.IO
+     * clients are never that quiet (they answer a ping every {@code pingInterval}), so the default is
+     * {@code pingInterval + pingTimeout + 5 s} (50 s), which leaves a late pong to the ping timeout; it must be
+     * longer than {@code pingInterval}.
      */
     public RealtimeConfig idleTimeout(Duration timeout) {
         this.idleTimeout = positive(timeout, "idleTimeout");

@@ -241,7 +241,8 @@ class HardeningTest {
     @Test
     @DisplayName("idleTimeout: a polling POST whose body stalls is closed, and so is its session")
     void stalledBody() throws Exception {
-        try (RealtimeFixture fx = start(cfg -> cfg.idleTimeout(Duration.ofMillis(500)), server -> { })) {
+        try (RealtimeFixture fx = start(cfg -> cfg.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofSeconds(30)).idleTimeout(Duration.ofMillis(500)),
+                server -> { })) {
             String sid = RawHttp.openPolling(fx.port());
             try (RawHttp slow = new RawHttp(fx.port())) {
                 slow.write("POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n40");
@@ -253,11 +254,16 @@ class HardeningTest {
     }
 
     @Test
-    @DisplayName("maxConnections(n): with n idle TCP connections open, the next one is refused (and logged) until one leaves")
+    @DisplayName("maxConnections(n): closed WebSockets free their place; with n idle TCP connections open, the next one is refused (and logged) until one leaves")
     void connectionCap() throws Exception {
         try (RealtimeFixture fx = start(cfg -> cfg.maxConnections(2), server -> { });
              LogCapture log = LogCapture.of("relaylab.realtime");
              RawHttp idle1 = new RawHttp(fx.port()); RawHttp idle2 = new RawHttp(fx.port())) {
+            for (int i = 0; i < 5; i++) {
+                RawWebSocket ws = RawWebSocket.connected(fx.port());
+                ws.closeBlocking();
+            }
+            Await.until("the WebSockets are gone", () -> fx.server().connectionCount() == 0);
             idle1.write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(idle1.read().status()).isEqualTo(200);
             idle2.write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n");
