@@ -28,6 +28,7 @@ public final class RealtimeConfig {
     Duration headersTimeout = Duration.ofSeconds(10);
     Duration idleTimeout;
     int maxConnections = -1;
+    int maxInboundPackets = 1000;
     static final Duration IDLE_MARGIN = Duration.ofSeconds(5);
     boolean allowPolling = true;
     int ioThreads;
@@ -137,6 +138,20 @@ public final class RealtimeConfig {
             throw new IllegalArgumentException("cors: \"*\" allows every origin and cannot be combined with a list " + all);
         }
         this.corsOrigins = List.copyOf(all);
+        return this;
+    }
+
+    /**
+     * How many received packets may wait for the handlers of one connection. When a handler is slow and this many
+     * wait, the server stops reading that WebSocket (TCP then slows the client down) and holds back the answer to a
+     * polling POST, until half of them are handled; nothing is dropped (logged at INFO as "reading paused"). Acks
+     * do not count and are never held back. Default 1000.
+     */
+    public RealtimeConfig maxInboundPackets(int packets) {
+        if (packets < 1) {
+            throw new IllegalArgumentException("maxInboundPackets must be at least 1, was " + packets);
+        }
+        this.maxInboundPackets = packets;
         return this;
     }
 

@@ -130,15 +130,24 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
             finish();
             return;
         }
-        io.executeAfter(() -> {
-            if (!done) {
-                LOG.log(System.Logger.Level.INFO, "connection " + owner.sid + ": " + pendingBytes + " bytes still unread "
-                        + owner.server.config.pingTimeout.toMillis() + " ms after closing; dropping them");
-                done = true;
-                dropQueue();
-                IoUtils.safeClose(channel);
-            }
-        }, owner.server.config.pingTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            io.executeAfter(() -> {
+                if (!done) {
+                    LOG.log(System.Logger.Level.INFO, "connection " + owner.sid + ": " + pendingBytes + " bytes still unread "
+                            + owner.server.config.pingTimeout.toMillis() + " ms after closing; dropping them");
+                    done = true;
+                    dropQueue();
+                    IoUtils.safeClose(channel);
+                }
+            }, owner.server.config.pingTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the server is stopping and its I/O threads take no more timers: no time is left for the unread frames
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + owner.sid + ": " + pendingBytes
+                    + " bytes unread at shutdown; dropping them");
+            done = true;
+            dropQueue();
+            IoUtils.safeClose(channel);
+        }
     }
 
     /** The client sent a close frame: nothing more is sent from here; Undertow answers it. */

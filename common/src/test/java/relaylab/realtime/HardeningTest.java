@@ -282,6 +282,148 @@ class HardeningTest {
         }
     }
 
+    // ------------------------------------------------------------------ 2. inbound backpressure
+
+    @Test
+    @DisplayName("maxInboundPackets: while a handler is stuck, a WebSocket's reading pauses (logged) and nothing is lost")
+    void webSocketBackpressure() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        try (RealtimeFixture fx = start(cfg -> cfg.maxInboundPackets(20), server -> server.on("connection", socket ->
+                socket.on("work", args -> {
+                    awaitQuietly(release);
+                    handled.incrementAndGet();
+                })));
+             LogCapture log = LogCapture.of("relaylab.realtime")) {
+            RawWebSocket ws = RawWebSocket.connected(fx.port());
+            for (int i = 0; i < 200; i++) {
+                ws.send("42[\"work\"," + i + "]");
+            }
+            Await.until("reading paused", () -> !log.containing("reading paused").isEmpty(), log::describe);
+            release.countDown();
+            Await.until("all 200 events handled", () -> handled.get() == 200, () -> handled.get() + " handled");
+            ws.send("421[\"echo\",\"after\"]");
+            assertThat(ws.nextStartingWith("431", WAIT)).as("reading resumed").isEqualTo("431[\"after\"]");
+            ws.close();
+            assertNothingLeft(fx);
+        }
+    }
+
+    @Test
+    @DisplayName("maxInboundPackets: a polling POST is answered only once its packets fit in the queue; nothing is lost")
+    void pollingBackpressure() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        try (RealtimeFixture fx = start(cfg -> cfg.maxInboundPackets(20), server -> server.on("connection", socket ->
+                socket.on("work", args -> {
+                    entered.countDown();
+                    awaitQuietly(release);
+                    handled.incrementAndGet();
+                })))) {
+            String sid = RawHttp.openPolling(fx.port());
+            assertThat(RawHttp.post(fx.port(), sid, "40").body()).isEqualTo("ok");
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < 100; i++) {
+                body.append(i == 0 ? "" : String.valueOf(RawHttp.RS)).append("42[\"work\",").append(i).append(']');
+            }
+            java.util.concurrent.CompletableFuture<RawHttp.Response> post = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RawHttp.post(fx.port(), sid, body.toString());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(entered.await(15, TimeUnit.SECONDS)).as("the handler started").isTrue();
+            // another request round trip: an answer sent before the handler started would have arrived by now
+            RawHttp.request(fx.port(), "GET", "/socket.io/?EIO=4&transport=polling&sid=unknown", "", null);
+            assertThat(post).as("the POST of 100 packets is not answered while 99 wait behind a stuck handler").isNotDone();
+            release.countDown();
+            assertThat(post.get(15, TimeUnit.SECONDS).body()).isEqualTo("ok");
+            Await.until("all 100 events handled", () -> handled.get() == 100, () -> handled.get() + " handled");
+            RawHttp.post(fx.port(), sid, "1");
+            assertNothingLeft(fx);
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ 7. logs
+
+    @Test
+    @DisplayName("client strings are logged without line breaks or control characters, and cut to a short length")
+    void logForging() throws Exception {
+        try (RealtimeFixture fx = start(); LogCapture log = LogCapture.of("relaylab.realtime")) {
+            RawWebSocket ws = RawWebSocket.connected(fx.port());
+            ws.send("42[\"nobody\\r\\nSEVERE: fake line " + "x".repeat(5000) + "\"]");
+            ws.send("40/nowhere\\r\\nSEVERE: fake,{}");
+            Await.until("both logged", () -> log.containing("nobody").size() + log.containing("nowhere").size() >= 2, log::describe);
+            for (java.util.logging.LogRecord r : log.records()) {
+                assertThat(r.getMessage()).as("a log line").doesNotContain("\n").doesNotContain("\r").hasSizeLessThan(1000);
+            }
+            ws.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a client that keeps causing the same warning gets a few log lines, then one line saying how many were left out")
+    void logFlood() throws Exception {
+        try (RealtimeFixture fx = start(); LogCapture log = LogCapture.of("relaylab.realtime")) {
+            RawWebSocket ws = RawWebSocket.connected(fx.port());
+            for (int i = 0; i < 500; i++) {
+                ws.send("42[\"nobody" + i + "\"]");
+            }
+            ws.send("421[\"echo\",\"done\"]");
+            assertThat(ws.nextStartingWith("431", WAIT)).isEqualTo("431[\"done\"]");
+            assertThat(log.containing("nobody")).as("lines about 500 unhandled events:" + log.describe()).hasSizeBetween(1, 20);
+            ws.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ 9. stop
+
+    @Test
+    @DisplayName("stop() with frames queued for a client that does not read logs no stack trace")
+    void stopQuietly() throws Exception {
+        java.util.concurrent.CountDownLatch flooded = new java.util.concurrent.CountDownLatch(4);
+        try (LogCapture log = LogCapture.of("")) {
+            RealtimeServer server = RealtimeServer.create(cfg -> cfg.pingTimeout(Duration.ofSeconds(30)));
+            server.on("connection", socket -> socket.on("flood", args -> {
+                for (int i = 0; i < 400; i++) {
+                    socket.emit("m", "x".repeat(100_000));
+                }
+                flooded.countDown();
+            }));
+            server.start(0);
+            List<WireClient> clients = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    WireClient c = new WireClient(server.port(), "EIO=4&transport=websocket", 4096);
+                    clients.add(c);
+                    c.nextText();
+                    c.sendText("40");
+                    assertThat(c.nextText()).startsWith("40");
+                    c.sendText("42[\"flood\"]");
+                }
+                assertThat(flooded.await(15, TimeUnit.SECONDS)).as("40 MB queued for each client that does not read").isTrue();
+                server.stop();
+            } finally {
+                for (WireClient c : clients) {
+                    c.close();
+                }
+                server.stop();
+            }
+            assertThat(log.records().stream().filter(r -> r.getThrown() != null).toList())
+                    .as("log records with a stack trace:" + log.describe()).isEmpty();
+        }
+    }
+
     private static boolean closed(RawHttp http) {
         try {
             return http.closedByServer();
