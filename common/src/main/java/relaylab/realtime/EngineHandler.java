@@ -50,6 +50,8 @@ final class EngineHandler implements HttpHandler {
     private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
     private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
 
+    // rejected requests are logged on I/O threads: at most 20 lines a second, however many bad requests come
+    private static final LogBudget REJECT_LINES = new LogBudget(20);
     private final RealtimeServer server;
     private final Hybi13Handshake handshake = new Hybi13Handshake();
     // Undertow's channels remove themselves from this set when they close; nothing is ever added
@@ -93,10 +95,8 @@ final class EngineHandler implements HttpHandler {
                     reject(exchange, EngineError.UNKNOWN_SID, "sid=" + sid);
                     return;
                 }
-                if (!connection.canUpgrade()) {
-                    reject(exchange, EngineError.BAD_REQUEST, "session " + sid + " cannot be upgraded (already on WebSocket or upgrading)");
-                    return;
-                }
+                // a session that cannot be upgraded (already upgraded or upgrading) gets its WebSocket accepted and
+                // closed at once (EngineSession.attachProbe), as the reference server does
                 exchange.putAttachment(UPGRADING, connection);
             } else {
                 ClientInfo info = clientInfo(exchange);
@@ -240,9 +240,13 @@ final class EngineHandler implements HttpHandler {
     }
 
     private void reject(HttpServerExchange exchange, EngineError error, String detail) {
-        LOG.log(System.Logger.Level.INFO, "rejected " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
-                + "?" + PacketCodec.abbreviate(exchange.getQueryString()) + " from " + exchange.getSourceAddress()
-                + ": " + error.message() + " (" + detail + ")");
+        String note = REJECT_LINES.spend();
+        if (note != null) {
+            LOG.log(System.Logger.Level.INFO, "rejected " + exchange.getRequestMethod() + " "
+                    + PacketCodec.abbreviate(exchange.getRequestURI()) + "?" + PacketCodec.abbreviate(exchange.getQueryString())
+                    + " from " + exchange.getSourceAddress() + ": " + error.message() + " ("
+                    + PacketCodec.abbreviate(detail, 200) + ")" + note);
+        }
         cors(exchange, server.config);
         error(exchange, error, null);
     }

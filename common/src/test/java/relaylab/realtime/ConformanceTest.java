@@ -168,6 +168,7 @@ class ConformanceTest {
             assertThat(ws.nextStartingWith("43", WAIT)).isEqualTo("43999999999999999[1]");
             ws.send("429999999999999999[\"echo\",1]");
             assertThat(ws.awaitClosed(WAIT)).isTrue();
+            Await.until("the disconnect reason", () -> !reasons.isEmpty());
             assertThat(reasons).containsExactly("parse error");
             try (TestClient c = fx.client()) {
                 assertThat(c.ack("echo", "fine")).containsExactly("fine");
