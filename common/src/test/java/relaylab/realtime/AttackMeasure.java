@@ -122,8 +122,12 @@ public final class AttackMeasure {
         String big = "X-Big: " + "a".repeat(500_000) + "\r\n";
         int opened = 0;
         for (int i = 0; i < 100; i++) {
-            RawHttp.Response r = RawHttp.request(server.port, "GET", "/socket.io/?EIO=4&transport=polling", big, null);
-            opened += r.status() == 200 ? 1 : 0;
+            try {
+                RawHttp.Response r = RawHttp.request(server.port, "GET", "/socket.io/?EIO=4&transport=polling", big, null);
+                opened += r.status() == 200 ? 1 : 0;
+            } catch (IOException e) {
+                // refused: the server closed the connection while the headers were still being sent
+            }
         }
         server.report("headers", opened + "/100 sessions opened", b);
     }

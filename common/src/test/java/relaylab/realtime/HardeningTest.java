@@ -387,6 +387,33 @@ class HardeningTest {
         }
     }
 
+    // ------------------------------------------------------------------ 8. slow readers
+
+    @Test
+    @DisplayName("a slow reader is cut off by what its queued frames hold in heap: 1M tiny frames count, not only their bytes")
+    void slowReaderTinyFrames() throws Exception {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        // limit 64 x 160,000 = 10.24 MB; 1M frames of 9 bytes are 9 MB, a part of which the kernel's buffers take:
+        // by their bytes alone they never reach the limit, by what they hold (65 bytes each) they do
+        try (RealtimeFixture fx = start(cfg -> cfg.maxPayload(160_000).pingTimeout(Duration.ofSeconds(60)),
+                server -> server.on("connection", socket -> socket.on("tiny", args -> {
+                    for (int i = 0; i < 1_000_000 && socket.connected(); i++) {
+                        socket.emit("t");
+                    }
+                    done.countDown();
+                })));
+             LogCapture log = LogCapture.of("relaylab.realtime");
+             WireClient reader = new WireClient(fx.port(), "EIO=4&transport=websocket", 4096)) {
+            reader.nextText();
+            reader.sendText("40");
+            assertThat(reader.nextText()).startsWith("40");
+            reader.sendText("42[\"tiny\"]");
+            assertThat(done.await(120, TimeUnit.SECONDS)).as("the handler finished emitting").isTrue();
+            Await.until("the client cut off as a slow reader", () -> !log.containing("reads too slowly").isEmpty(), log::describe);
+            assertNothingLeft(fx);
+        }
+    }
+
     // ------------------------------------------------------------------ 9. stop
 
     @Test
