@@ -8,44 +8,31 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.JedisPubSub;
 import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.realtime.testing.TestClient;
-import relaylab.store.LessonRedis;
+import relaylab.store.testing.TestRedis;
 
 /**
  * The nodes over a real Redis (the embedded one, or REDIS_URL): each test has its own key and channel prefix,
  * and starts its nodes on free ports; everything is stopped afterwards.
  */
 class ScaleOutTest {
-    private static LessonRedis redis;
-    private final String prefix = "test13-" + UUID.randomUUID();
+    @RegisterExtension
+    static final TestRedis redis = new TestRedis();
     private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redis = LessonRedis.start(null, Files.createTempDirectory("relaylab-13-"));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
 
     @AfterEach
     void stopAll() throws Exception {
@@ -59,7 +46,7 @@ class ScaleOutTest {
     }
 
     private Node node(String name) {
-        ScaleOut app = new ScaleOut(name, redis.client(), prefix, 1000);
+        ScaleOut app = new ScaleOut(name, redis.client(), redis.prefix(), 1000);
         RealtimeFixture fx = RealtimeFixture.start(app::configure, server -> server.on("connection", app::onConnection));
         open.add(fx);
         return new Node(app, fx);
@@ -79,7 +66,7 @@ class ScaleOutTest {
     }
 
     private void publish(ScaleOut.Envelope envelope) {
-        redis.client().publish(prefix + "#/#", ScaleOutCluster.json(envelope));
+        redis.client().publish(redis.prefix() + "#/#", ScaleOutCluster.json(envelope));
     }
 
     @Test
@@ -88,7 +75,7 @@ class ScaleOutTest {
     void publishesBroadcasts() throws InterruptedException {
         Node a = node("a");
         TestClient local = a.fx().client();
-        BlockingQueue<String> seen = listen(prefix + "#/#");
+        BlockingQueue<String> seen = listen(redis.prefix() + "#/#");
         a.fx().server().emit("news", "hello", 42);
         assertThat(next(seen)).isEqualTo("{\"node\":\"a\",\"event\":\"news\",\"args\":[\"hello\",42],\"rooms\":[],\"except\":[]}");
         assertThat(local.await("news")).as("the local client still gets the broadcast").containsExactly("hello", 42);
@@ -100,7 +87,7 @@ class ScaleOutTest {
     void publishesRoomsAndExcept() throws InterruptedException {
         Node a = node("a");
         TestClient sender = a.fx().client();
-        BlockingQueue<String> seen = listen(prefix + "#/#");
+        BlockingQueue<String> seen = listen(redis.prefix() + "#/#");
         a.fx().server().to("games").except("quiet").emit("score", 3);
         assertThat(next(seen)).contains("\"rooms\":[\"games\"]", "\"except\":[\"quiet\"]");
         a.fx().socketOf(sender).broadcast().emit("hi");
@@ -198,8 +185,8 @@ class ScaleOutTest {
     @Tag("task:4")
     @DisplayName("nodes that beat are live; a node that stops beating is dropped within two heartbeats")
     void heartbeats() {
-        ScaleOut a = new ScaleOut("a", redis.client(), prefix, 1000);
-        ScaleOut b = new ScaleOut("b", redis.client(), prefix, 1000);
+        ScaleOut a = new ScaleOut("a", redis.client(), redis.prefix(), 1000);
+        ScaleOut b = new ScaleOut("b", redis.client(), redis.prefix(), 1000);
         a.heartbeat(10_000);
         b.heartbeat(10_000);
         assertThat(a.liveNodes(10_000)).containsExactly("a", "b");
@@ -212,11 +199,11 @@ class ScaleOutTest {
     @Tag("task:4")
     @DisplayName("a heartbeat removes the entries of dead nodes from Redis, so the set does not grow forever")
     void heartbeatPrunes() {
-        ScaleOut a = new ScaleOut("a", redis.client(), prefix, 1000);
-        ScaleOut b = new ScaleOut("b", redis.client(), prefix, 1000);
+        ScaleOut a = new ScaleOut("a", redis.client(), redis.prefix(), 1000);
+        ScaleOut b = new ScaleOut("b", redis.client(), redis.prefix(), 1000);
         b.heartbeat(10_000);
         a.heartbeat(20_000);
-        assertThat(redis.client().zrange(prefix + ":nodes", 0, -1)).containsExactly("a");
+        assertThat(redis.client().zrange(redis.prefix() + ":nodes", 0, -1)).containsExactly("a");
     }
 
     /** Raw Engine.IO long-polling requests of one session through a balancer; the status and body of each, up to the first refusal. */
