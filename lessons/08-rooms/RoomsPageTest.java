@@ -74,6 +74,18 @@ class RoomsPageTest {
             bob.awaitText("#log", "hello games", WAIT);
             assertThat(bob.text("#log")).as("bob's log, in games, after ada spoke in the lobby").doesNotContain("hello lobby");
 
+        }
+    }
+
+    @Test
+    @Tag("task:4")
+    @DisplayName("in the page, a user back in the lobby hears the room, a whisper (/w) reaches one user, and an announcement everyone")
+    void whisperAndAnnounceInThePage() {
+        try (Browser first = Browser.start(); Browser second = Browser.start()) {
+            BrowserPage ada = connect(first, "ada");
+            BrowserPage bob = connect(second, "bob");
+            bob.click("#rooms button[data-room='games']");
+            bob.awaitText("#room-name", "games", WAIT);
             bob.click("#rooms button[data-room='lobby']");
             ada.awaitText("#log", "bob joined lobby.", WAIT);
             say(ada, "welcome back, bob");
