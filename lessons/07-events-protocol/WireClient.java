@@ -57,13 +57,13 @@ final class WireClient implements AutoCloseable {
 
     /** Sends an EVENT on "/" without waiting for an answer. */
     void emit(String event, Object... args) {
-        send(Packets.encode(Packets.Packet.event("/", Packets.NO_ACK, event, args)));
+        send(Packets.encode(Packet.event("/", Packets.NO_ACK, event, args)));
     }
 
     /** Sends an EVENT with an ack id; the future completes with the ACK's data or fails after {@code timeout}. */
     CompletableFuture<JsonNode> emitWithAck(String event, Duration timeout, Object... args) {
         PendingAcks.Call call = acks.expect(event, timeout);
-        send(Packets.encode(Packets.Packet.event("/", call.id(), event, args)));
+        send(Packets.encode(Packet.event("/", call.id(), event, args)));
         return call.reply();
     }
 

@@ -57,13 +57,13 @@ final class WireClient implements AutoCloseable {
 
     /** Sends an EVENT on "/" without waiting for an answer. */
     void emit(String event, Object... args) {
-        send(Packets.encode(Packets.Packet.event("/", Packets.NO_ACK, event, args)));
+        send(Packets.encode(Packet.event("/", Packets.NO_ACK, event, args)));
     }
 
     /** Sends an EVENT with an ack id; the future completes with the ACK's data or fails after {@code timeout}. */
     CompletableFuture<JsonNode> emitWithAck(String event, Duration timeout, Object... args) {
         PendingAcks.Call call = acks.expect(event, timeout);
-        send(Packets.encode(Packets.Packet.event("/", call.id(), event, args)));
+        send(Packets.encode(Packet.event("/", call.id(), event, args)));
         return call.reply();
     }
 
@@ -91,10 +91,10 @@ final class WireClient implements AutoCloseable {
                     + " onEvent.accept(name, args), ACK goes to acks.resolve(packet). Ignore anything else.")
     void handle(String frame) {
         switch (frame.charAt(0)) {
-            case '0' -> send(Packets.encode(Packets.Packet.connect("/", null)));
+            case '0' -> send(Packets.encode(Packet.connect("/", null)));
             case '2' -> send("3");
             case '4' -> {
-                Packets.Packet packet = Packets.decode(frame);
+                Packet packet = Packets.decode(frame);
                 switch (packet.type()) {
                     case CONNECT -> connected.complete(packet.data().get("sid").asText());
                     case CONNECT_ERROR -> connected.completeExceptionally(
