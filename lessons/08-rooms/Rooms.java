@@ -57,21 +57,20 @@ public class Rooms {
         chat.on("connection", socket -> {
             socket.on("join", (args, ack) -> {
                 String room = RoomsEvents.text(args);
-                if (!ROOMS.contains(room)) {
-                    ack.send(Reply.refused("There is no room \"" + room + "\"; the rooms are " + String.join(", ", ROOMS) + "."));
-                    return;
-                }
-                if (!socket.inRoom(room)) {
+                if (ROOMS.contains(room) && !socket.inRoom(room)) {
                     switchRoom(socket, room);
                 }
-                ack.send(Reply.OK);
+                ack.send(ROOMS.contains(room) ? Reply.OK : Reply.refused("There is no room \"" + room + "\"; the rooms are "
+                        + String.join(", ", ROOMS) + "."));
             });
             socket.on("say", (args, ack) -> {
                 String text = RoomsEvents.text(args);
-                if (text != null) {
+                if (text == null) {
+                    ack.send(Reply.refused("Say something: the message is empty."));
+                } else {
                     say(socket, text);
+                    ack.send(Reply.OK);
                 }
-                ack.send(text == null ? Reply.refused("Say something: the message is empty.") : Reply.OK);
             });
             socket.on("whisper", (args, ack) -> {
                 Whisper w = RoomsEvents.whisper(args);
