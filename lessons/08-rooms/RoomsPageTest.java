@@ -1,6 +1,7 @@
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -25,8 +26,12 @@ class RoomsPageTest {
     @BeforeAll
     static void startBrowsers() {
         Assumptions.assumeTrue(Browser.available(), Browser.unavailableReason());
-        first = Browser.start();
-        second = Browser.start();
+        CompletableFuture<Browser> starting = CompletableFuture.supplyAsync(Browser::start);   // both at once: half the wait
+        try {
+            second = Browser.start();
+        } finally {
+            first = starting.join();   // kept even when the other failed to start, so that stopBrowsers closes it
+        }
     }
 
     @AfterAll
