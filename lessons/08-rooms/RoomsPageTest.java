@@ -1,4 +1,5 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +18,6 @@ import relaylab.testing.Screenshots;
 
 /** The rooms page in headless Chromium: two browser users switch rooms and talk (two browsers, shared by the tests). */
 class RoomsPageTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private static Browser first;
     private static Browser second;
     private RealtimeFixture fx;
