@@ -63,8 +63,12 @@ public final class GradeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "show passing tests and everything the tests printed")
     boolean verbose;
 
-    private final Console console = Console.system();
+    private final Console console;
     private Commands commands = Commands.PLAIN;
+
+    GradeCommand(Console console) {
+        this.console = console;
+    }
 
     /** Entry point of the grade script; exits 0 only when every graded task passes. */
     public static void main(String[] args) {
@@ -73,7 +77,12 @@ public final class GradeCommand implements Callable<Integer> {
 
     /** Runs the command and returns its exit status (0 all passed, 1 not all passed, 2 bad input). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new GradeCommand());
+        return run(Console.system(), args);
+    }
+
+    /** Like {@link #run(String...)}, printing the report to {@code console} (the grader's own tests read it). */
+    static int run(Console console, String... args) {
+        CommandLine cli = new CommandLine(new GradeCommand(console));
         cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
             if (error instanceof GradeException) {
                 commandLine.getErr().println("grade: " + error.getMessage());

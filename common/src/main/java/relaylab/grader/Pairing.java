@@ -144,9 +144,18 @@ public final class Pairing {
      * fail without that task's code.
      */
     public static String withOnlyTodo(String exercise, String solution, int task) {
+        return withTodosUndone(exercise, solution, number -> number == task);
+    }
+
+    /**
+     * The solution with the TODO regions of the tasks {@code undone} accepts put back as in the
+     * exercise. With {@code number -> number > k}: what a learner has after doing tasks 1..k in order,
+     * which the build grades to prove that task k passes without any later task.
+     */
+    public static String withTodosUndone(String exercise, String solution, java.util.function.IntPredicate undone) {
         List<String> ex = exercise.lines().toList();
         List<String> so = solution.lines().toList();
-        Pattern marker = Pattern.compile("\\bTODO " + task + "\\b");
+        Pattern marker = Pattern.compile("\\bTODO (\\d+)\\b");
         StringBuilder out = new StringBuilder();
         int i = 0;
         int j = 0;
@@ -155,7 +164,8 @@ public final class Pairing {
                 out.append(ex.get(i++)).append('\n');
                 j++;
             }
-            boolean revert = ex.subList(hunk[0], hunk[1]).stream().anyMatch(line -> marker.matcher(line).find());
+            boolean revert = ex.subList(hunk[0], hunk[1]).stream().map(marker::matcher)
+                    .anyMatch(m -> m.find() && undone.test(Integer.parseInt(m.group(1))));
             List<String> chosen = revert ? ex.subList(hunk[0], hunk[1]) : so.subList(hunk[2], hunk[3]);
             chosen.forEach(line -> out.append(line).append('\n'));
             i = hunk[1];

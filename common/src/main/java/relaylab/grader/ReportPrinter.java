@@ -15,8 +15,8 @@ final class ReportPrinter {
     private static final int MAX_OUTPUT_LINES = 8;
     /** The first line of a java.util.logging record ("Dec 01, 2026 2:23:31 AM relaylab.realtime.X method"): noise here. */
     private static final Pattern LOG_HEADER = Pattern.compile("^[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d{2}:\\d{2} [AP]M \\S+( \\S+)?$");
-    /** The server's warning about a TODO the test's own message already names. */
-    private static final Pattern TODO_WARNING = Pattern.compile("^(WARNING|SEVERE|INFO): .* is not written yet: TODO \\d+.*");
+    /** The server's routine log lines, and its warning about a TODO that the test's own message already names. */
+    private static final Pattern TODO_WARNING = Pattern.compile("^(INFO: .*|(WARNING|SEVERE): .* is not written yet: TODO \\d+.*)");
     static final String BROWSER_HELP = "Chrome or Chromium was not found here. Install it (Debian/Ubuntu: sudo apt-get install"
             + " chromium chromium-driver; macOS: brew install --cask chromium chromedriver; Windows: Google Chrome),"
             + " or let Selenium download one: RELAYLAB_BROWSER_DOWNLOAD=yes";
