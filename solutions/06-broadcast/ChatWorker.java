@@ -60,7 +60,7 @@ final class ChatWorker implements AutoCloseable {
 
     @Task(number = 4, title = "A worker talks at random intervals",
             hint = "nextPause(): a random number of milliseconds from minPause to maxPause, both included"
-                    + " (random.nextInt(bound) or random.nextLong(origin, bound)). talk(): `messages` times, sleep for"
+                    + " (random.nextLong(origin, bound) never returns bound itself: add 1). talk(): `messages` times, sleep for"
                     + " nextPause(), then say(i) the i-th message (1, 2, 3...).")
     Duration nextPause() {
         return Duration.ofMillis(random.nextLong(minPause.toMillis(), maxPause.toMillis() + 1));

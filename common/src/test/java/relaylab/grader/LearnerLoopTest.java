@@ -147,16 +147,19 @@ class LearnerLoopTest {
         assertThat(report.next()).isEqualTo(2);
         assertThat(report.todoLocation(2)).isEqualTo("lessons/01-three/Three.java:13");
         assertThat(grade("01")).isEqualTo(1);
-        assertThat(printed()).contains("Next: task 2 — its TODO is still to do: see \"// TODO 2\" in lessons/01-three/Three.java:13");
+        // the test runs outside the temporary workbook, so the path is printed as it works from here: absolute
+        assertThat(printed()).contains("Next: task 2 — its TODO is still to do: see \"// TODO 2\" in " + root.toAbsolutePath().normalize()
+                .resolve("lessons/01-three/Three.java") + ":13");
     }
 
     @Test
     @DisplayName("--task N grades only that task and says whether it passes")
-    void oneTask() {
+    void oneTask() throws IOException {
         assertThat(grade("01", "--task", "2")).isZero();
         assertThat(printed()).contains("✔ 2. Two").contains("✔ Task 2 passes.").doesNotContain("1. One");
         assertThat(grade("01", "--task", "1")).isEqualTo(1);
-        assertThat(printed()).contains("Task 1 does not pass yet. See \"// TODO 1\" in lessons/01-three/Three.java:8.");
+        assertThat(printed()).contains("Task 1 does not pass yet. See \"// TODO 1\" in ")
+                .contains("lessons/01-three/Three.java:8.");
         assertThat(grade("01", "--task", "7")).isEqualTo(2);
     }
 
