@@ -114,14 +114,15 @@ final class ChatCrew {
         for (ChatWorker worker : crew) {
             allHeard &= worker.awaitHeard(fromOthers, Duration.ofSeconds(5));
         }
-        System.out.println();
-        System.out.println("worker     sent  heard from others  own messages heard");
+        crew.forEach(ChatWorker::close); // no worker logs any more: the summary is not cut by a late line
+        // one print for the whole table, so no other thread's line can land inside it
+        StringBuilder table = new StringBuilder("\nworker     sent  heard from others  own messages heard\n");
         for (ChatWorker worker : crew) {
             allHeard &= worker.heard().size() == fromOthers && worker.ownEchoes() == 0;
-            System.out.printf("%-9s %5d %18d %19d%n", worker.name(), worker.sent().size(), worker.heard().size(),
-                    worker.ownEchoes());
+            table.append(String.format("%-9s %5d %18d %19d%n", worker.name(), worker.sent().size(), worker.heard().size(),
+                    worker.ownEchoes()));
         }
-        crew.forEach(ChatWorker::close);
+        System.out.print(table);
         System.out.println(allHeard
                 ? "Each worker heard every message of the others once, and none of its own: that is a broadcast."
                 : "Some worker did not hear exactly the others' " + fromOthers + " messages: see the table.");

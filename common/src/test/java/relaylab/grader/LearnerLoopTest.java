@@ -175,6 +175,24 @@ class LearnerLoopTest {
     }
 
     @Test
+    @DisplayName("the printed output of a failing test drops log headers, routine INFO lines, TODO warnings and repeats")
+    void printedOutputIsTheUsefulPart() {
+        String server = """
+                Dec 01, 2026 2:23:31 AM relaylab.realtime.RealtimeServer handlerFailed
+                WARNING: connection listener is not written yet: TODO 1: welcome the newcomer (socket x; not logged again)
+                INFO: connection abc: WebSocket error java.net.SocketException: Connection reset; closing it
+                the lesson's own line
+                the lesson's own line
+                the lesson's own line
+                WARNING: something the learner should see
+                """;
+        assertThat(ReportPrinter.useful(server)).isEqualTo("""
+                the lesson's own line
+                  (the line above 3 times)
+                WARNING: something the learner should see""");
+    }
+
+    @Test
     @DisplayName("options that do one thing each are refused together, naming both commands")
     void refusedCombinations() {
         assertThat(grade("01", "--reset", "--hint", "2")).isEqualTo(2);
