@@ -171,10 +171,11 @@ final class TestChild {
             if (!knownLoops.isEmpty() && elapsed > 1000) {
                 Busy busy = Busy.find(learnerFiles);
                 lastLoops.add(busy.key() != null && knownLoops.contains(busy.key()) ? busy.key() : "");
-                if (lastLoops.size() > 5) {
+                if (lastLoops.size() > 3) {
                     lastLoops.remove(0);
                 }
-                if (lastLoops.size() == 5 && lastLoops.stream().allMatch(k -> !k.isEmpty() && k.equals(lastLoops.get(0)))) {
+                // three verdicts in a row (each from a few dumps), over about a second: the same loop as before
+                if (lastLoops.size() == 3 && lastLoops.stream().allMatch(k -> !k.isEmpty() && k.equals(lastLoops.get(0)))) {
                     fatal(event("timeout").put("id", current.id()).put("seconds", elapsed / 1000).put("sameLoop", true)
                             .put("busy", busy.describe()).put("loop", busy.key()));
                     return;

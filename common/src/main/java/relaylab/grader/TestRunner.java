@@ -56,36 +56,44 @@ final class TestRunner {
         Map<String, TestOutcome> outcomes = new LinkedHashMap<>();
         List<String> knownLoops = new ArrayList<>();
         Child child = first;
-        while (true) {
-            ObjectNode request = JSON.createObjectNode().put("timeoutSeconds", timeoutSeconds);
-            testClasses.forEach(request.putArray("testClasses")::add);
-            learnerFiles.forEach(request.putArray("learnerFiles")::add);
-            knownLoops.forEach(request.putArray("knownLoops")::add);
-            outcomes.keySet().forEach(request.putArray("excluded")::add);
-            if (onlyTask != null) {
-                request.put("onlyTask", onlyTask);
+        Child spare = null;
+        try {
+            while (true) {
+                ObjectNode request = JSON.createObjectNode().put("timeoutSeconds", timeoutSeconds);
+                testClasses.forEach(request.putArray("testClasses")::add);
+                learnerFiles.forEach(request.putArray("learnerFiles")::add);
+                knownLoops.forEach(request.putArray("knownLoops")::add);
+                outcomes.keySet().forEach(request.putArray("excluded")::add);
+                if (onlyTask != null) {
+                    request.put("onlyTask", onlyTask);
+                }
+                Ending ending = child.run(request, plan, outcomes, timeoutSeconds);
+                if (ending.done()) {
+                    return new ArrayList<>(outcomes.values());
+                }
+                if (plan.isEmpty()) {
+                    throw new GradeException("the tests could not start: " + ending.message()
+                            + (child.stderr().isBlank() ? "" : "\n" + child.stderr().strip()));
+                }
+                Set<String> blamed = blamed(ending.id(), plan, outcomes);
+                for (String id : blamed) {
+                    JsonNode test = plan.get(id);
+                    outcomes.put(id, outcome(test, ending.status(), message(test, ending)));
+                }
+                if (ending.loop() != null && !knownLoops.contains(ending.loop())) {
+                    knownLoops.add(ending.loop());
+                }
+                if (outcomes.keySet().containsAll(plan.keySet()) || blamed.isEmpty()) {
+                    return new ArrayList<>(outcomes.values());
+                }
+                // once a child was killed, another may be: keep a spare starting while the next one runs
+                child = spare != null ? spare : Child.start(classPath);
+                spare = Child.start(classPath);
             }
-            Ending ending = child.run(request, plan, outcomes, timeoutSeconds);
-            if (ending.done()) {
-                return new ArrayList<>(outcomes.values());
+        } finally {
+            if (spare != null) {
+                spare.kill();
             }
-            if (plan.isEmpty()) {
-                throw new GradeException("the tests could not start: " + ending.message()
-                        + (child.stderr().isBlank() ? "" : "\n" + child.stderr().strip()));
-            }
-            Set<String> blamed = blamed(ending.id(), plan, outcomes);
-            for (String id : blamed) {
-                JsonNode test = plan.get(id);
-                outcomes.put(id, outcome(test, ending.status(), message(test, ending)));
-            }
-            if (ending.loop() != null && !knownLoops.contains(ending.loop())) {
-                knownLoops.add(ending.loop());
-            }
-            if (outcomes.keySet().containsAll(plan.keySet()) || blamed.isEmpty()) {
-                List<TestOutcome> all = new ArrayList<>(outcomes.values());
-                return all;
-            }
-            child = Child.start(classPath);
         }
     }
 
@@ -113,7 +121,7 @@ final class TestRunner {
                     + ", the loop that stopped an earlier test, so it was stopped early"
                     : who + " did not finish in " + ending.seconds() + " s: " + ending.busy()
                     + " (an endless loop, or waiting for something that never came?)";
-            case "memory" -> who + " ran out of memory (the tests may use " + HEAP + "B): " + ending.busy()
+            case "memory" -> who + " ran out of memory (the tests may use " + HEAP.replace("m", " MB") + "): " + ending.busy()
                     + " (a loop that keeps adding to a collection?)";
             case "exit" -> "the code called System.exit(" + ending.exitStatus() + ")"
                     + (ending.busy() == null ? "" : " in " + ending.busy())
