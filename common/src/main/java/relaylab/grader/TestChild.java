@@ -14,7 +14,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryNotificationInfo;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -92,7 +96,18 @@ final class TestChild {
         request.path("excluded").forEach(f -> excluded.add(f.asText()));
         LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request()
                 .configurationParameter("junit.jupiter.execution.timeout.mode", "disabled");
-        request.path("testClasses").forEach(c -> builder.selectors(selectClass(c.asText())));
+        // the lesson's classes come from their own loader, so the JVM's class path holds only jars (CDS can map them)
+        List<URL> lessonPath = new ArrayList<>();
+        for (JsonNode entry : request.path("lessonPath")) {
+            try {
+                lessonPath.add(Path.of(entry.asText()).toUri().toURL());
+            } catch (MalformedURLException e) {
+                throw new IllegalArgumentException("not a folder: " + entry.asText(), e);
+            }
+        }
+        ClassLoader lessonLoader = new URLClassLoader(lessonPath.toArray(URL[]::new), TestChild.class.getClassLoader());
+        Thread.currentThread().setContextClassLoader(lessonLoader);
+        request.path("testClasses").forEach(c -> builder.selectors(selectClass(lessonLoader, c.asText())));
         if (request.hasNonNull("onlyTask")) {
             builder.filters(TagFilter.includeTags("task:" + request.get("onlyTask").asInt()));
         }

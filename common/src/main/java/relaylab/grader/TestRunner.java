@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -60,6 +59,7 @@ final class TestRunner {
         try {
             while (true) {
                 ObjectNode request = JSON.createObjectNode().put("timeoutSeconds", timeoutSeconds);
+                classPath.forEach(p -> request.withArray("lessonPath").add(p.toString()));
                 testClasses.forEach(request.putArray("testClasses")::add);
                 learnerFiles.forEach(request.putArray("learnerFiles")::add);
                 knownLoops.forEach(request.putArray("knownLoops")::add);
@@ -171,17 +171,19 @@ final class TestRunner {
             err.start();
         }
 
-        /** Starts a tests' JVM with the grader's class path plus {@code classPath}; it waits for its request. */
+        /**
+         * Starts a tests' JVM with the grader's class path; the lesson's folders ({@code classPath}) come with
+         * the request. It waits for its request, loading JUnit meanwhile.
+         */
         static Child start(List<Path> classPath) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
-            classPath.forEach(p -> cp.append(File.pathSeparator).append(p));
+            String cp = System.getProperty("java.class.path");
             List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + HEAP,
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Dfile.encoding=UTF-8",
-                    "-Djava.awt.headless=true"));
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dfile.encoding=UTF-8", "-Djava.awt.headless=true"));
+            command.addAll(ClassDataArchive.options(cp));
             System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("relaylab."))
                     .forEach(n -> command.add("-D" + n + "=" + System.getProperty(n)));
-            command.addAll(List.of("-cp", cp.toString(), TestChild.class.getName()));
+            command.addAll(List.of("-cp", cp, TestChild.class.getName()));
             try {
                 return new Child(new ProcessBuilder(command).start());
             } catch (IOException e) {

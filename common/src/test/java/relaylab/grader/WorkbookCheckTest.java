@@ -98,13 +98,12 @@ class WorkbookCheckTest {
      * tests and not merely by an earlier task's stub.
      */
     private void eachTaskFailsAlone(LessonFolder lesson) throws IOException {
-        GradeReport solution = grader.grade(lesson, Variant.SOLUTION);
-        for (TaskResult task : solution.tasks()) {
-            GradeReport report = gradeHybrid(lesson, task.number(), number -> number == task.number());
-            TaskResult result = report.tasks().stream().filter(t -> t.number() == task.number()).findFirst().orElseThrow();
+        for (int task : grader.tasks(lesson).keySet()) {
+            GradeReport report = gradeHybrid(lesson, task, number -> number == task);
+            TaskResult result = report.tasks().stream().filter(t -> t.number() == task).findFirst().orElseThrow();
             assertThat(result.tests())
                     .as("task %d of %s: a test fails when every other task is done and this one is not; the grader said:%n%s",
-                            task.number(), lesson.label(), printed(report))
+                            task, lesson.label(), printed(report.onlyTask(task)))
                     .anyMatch(t -> t.status() == Status.FAILED || t.status() == Status.TIMED_OUT);
         }
     }
@@ -113,7 +112,7 @@ class WorkbookCheckTest {
      * Lessons whose tasks do not pass in order yet, each waiting for its owner's fix (issue 11, point 3).
      * TEMPORARY: the lead empties this list once those lessons land; a lesson listed here skips only this check.
      */
-    private static final List<Integer> NOT_YET_IN_ORDER = List.of();
+    private static final List<Integer> NOT_YET_IN_ORDER = List.of(2, 3, 5, 8);
 
     /**
      * The learner's path, proven: for each task k, the solution with the TODO regions of every later
@@ -123,13 +122,12 @@ class WorkbookCheckTest {
     private void tasksPassInOrder(LessonFolder lesson) throws IOException {
         Assumptions.assumeFalse(NOT_YET_IN_ORDER.contains(lesson.number()),
                 lesson.label() + " is on the temporary NOT_YET_IN_ORDER list");
-        GradeReport solution = grader.grade(lesson, Variant.SOLUTION);
-        for (TaskResult task : solution.tasks()) {
-            GradeReport report = gradeHybrid(lesson, task.number(), number -> number > task.number());
-            TaskResult result = report.tasks().stream().filter(t -> t.number() == task.number()).findFirst().orElseThrow();
+        for (int task : grader.tasks(lesson).keySet()) {
+            GradeReport report = gradeHybrid(lesson, task, number -> number > task);
+            TaskResult result = report.tasks().stream().filter(t -> t.number() == task).findFirst().orElseThrow();
             assertThat(result.status())
                     .as("task %d of %s passes with tasks 1..%d done and the later ones untouched; the grader said:%n%s",
-                            task.number(), lesson.label(), task.number(), printed(report))
+                            task, lesson.label(), task, printed(report.onlyTask(task)))
                     .isEqualTo(Status.PASSED);
         }
     }
