@@ -78,7 +78,7 @@ final class TestRunner {
                 Set<String> blamed = blamed(ending.id(), plan, outcomes);
                 for (String id : blamed) {
                     JsonNode test = plan.get(id);
-                    outcomes.put(id, outcome(test, ending.status(), message(test, ending)));
+                    outcomes.put(id, outcome(test, ending.status(), message(test, ending, knownLoops.contains(ending.loop()))));
                 }
                 if (ending.loop() != null && !knownLoops.contains(ending.loop())) {
                     knownLoops.add(ending.loop());
@@ -112,7 +112,7 @@ final class TestRunner {
         return blamed;
     }
 
-    private String message(JsonNode test, Ending ending) {
+    private String message(JsonNode test, Ending ending, boolean knownLoop) {
         Set<Integer> tasks = tasks(test);
         String who = tasks.isEmpty() ? "this test" : "task " + tasks.iterator().next();
         return switch (ending.kind()) {
@@ -120,7 +120,7 @@ final class TestRunner {
                     ? who + " did not finish: after " + ending.seconds() + " s " + ending.busy().replaceFirst("^it was", "it was still")
                     + ", the loop that stopped an earlier test, so it was stopped early"
                     : who + " did not finish in " + ending.seconds() + " s: " + ending.busy()
-                    + " (an endless loop, or waiting for something that never came?)";
+                    + (knownLoop ? ", the loop that stopped an earlier test" : " (an endless loop, or waiting for something that never came?)");
             case "memory" -> who + " ran out of memory (the tests may use " + HEAP.replace("m", " MB") + "): " + ending.busy()
                     + " (a loop that keeps adding to a collection?)";
             case "exit" -> "the code called System.exit(" + ending.exitStatus() + ")"

@@ -99,15 +99,17 @@ class RobustGradingTest {
     @Test
     @DisplayName("an endless loop is stopped and reported with the method and line it was busy in; the same loop stops later tests early")
     void endlessLoop() throws IOException {
-        GradeReport report = grade("long n = 0; while (n >= 0) { n = (n + 1) % 1000; } return (int) n;", 2);
+        GradeReport report = grade("long n = 0; while (n >= 0) { n = (n + 1) % 1000; } return (int) n;", 3);
         assertThat(report.tasks()).extracting(TaskResult::status).containsExactly(Status.PASSED, Status.TIMED_OUT);
         List<TestOutcome> tests = misbehaving(report);
         assertThat(tests).hasSize(3).allMatch(t -> t.status() == Status.TIMED_OUT);
         // the first test that meets the loop waits the full timeout; the next ones are recognised as the same loop
-        assertThat(tests).filteredOn(t -> t.message().startsWith(
-                "task 2 did not finish in 2 s: it was busy in Broken.misbehave (Broken.java:13)")).hasSize(1);
-        assertThat(tests).filteredOn(t -> t.message().contains("still busy in Broken.misbehave (Broken.java:13)")
-                && t.message().contains("the loop that stopped an earlier test")).hasSize(2);
+        // (and stopped early when the machine is quick enough to see it before their own timeout)
+        assertThat(tests).filteredOn(t -> t.message().equals("task 2 did not finish in 3 s: it was busy in"
+                + " Broken.misbehave (Broken.java:13) (an endless loop, or waiting for something that never came?)")).hasSize(1);
+        assertThat(tests).filteredOn(t -> t.message().contains("busy in Broken.misbehave (Broken.java:13)")
+                && t.message().endsWith("the loop that stopped an earlier test")
+                || t.message().endsWith("the loop that stopped an earlier test, so it was stopped early")).hasSize(2);
     }
 
     @Test
