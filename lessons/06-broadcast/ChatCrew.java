@@ -10,9 +10,10 @@ import java.util.concurrent.Future;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.TodoRecorder;
+import relaylab.realtime.client.RealtimeClient;
 import relaylab.workbook.Exercise;
 
 /**
@@ -25,6 +26,7 @@ final class ChatCrew {
     }
 
     static void main(String[] args) {
+        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
         System.exit(new CommandLine(new Main()).execute(args));
     }
 

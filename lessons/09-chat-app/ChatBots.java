@@ -7,9 +7,10 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeServer;
+import relaylab.realtime.client.RealtimeClient;
 import relaylab.workbook.Exercise;
 
 /**
@@ -26,6 +27,7 @@ final class ChatBots {
 
     /** Lesson 09's command line; ChatApp.main runs it. */
     static void main(String[] args) {
+        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
