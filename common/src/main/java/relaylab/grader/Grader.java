@@ -28,7 +28,7 @@ import relaylab.workbook.Tasks;
  */
 public final class Grader {
     /** Seconds a single test may run before it is stopped and reported as timed out. */
-    public static final int DEFAULT_TIMEOUT_SECONDS = 10;
+    public static final int DEFAULT_TIMEOUT_SECONDS = 15;
 
     private final Workbook workbook;
     private final int timeoutSeconds;

@@ -52,6 +52,8 @@ final class TestChild {
     static final String MARK = "\u0001relaylab ";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SAMPLE_MILLIS = 200;
+    /** How many times a test's timeout a test class's set-up and tear-down may take. */
+    private static final int CONTAINER_FACTOR = 3;
     /** The exit status when the heap ran out outside the tests' threads (as -XX:+ExitOnOutOfMemoryError would). */
     static final int OUT_OF_MEMORY = 3;
 
@@ -65,7 +67,7 @@ final class TestChild {
     private long timeoutMillis;
 
     /** A test or container that started and has not finished, and when its last sign of progress was. */
-    private record Running(String id, long since) {
+    private record Running(String id, long since, boolean test) {
     }
 
     private TestChild(PrintStream protocol, OutputCapture capture) {
@@ -177,9 +179,11 @@ final class TestChild {
                 continue;
             }
             long elapsed = System.currentTimeMillis() - current.since();
-            if (elapsed > timeoutMillis) {
+            // a test class's set-up (starting a browser, a server) may take longer than one test
+            long allowed = current.test() ? timeoutMillis : CONTAINER_FACTOR * timeoutMillis;
+            if (elapsed > allowed) {
                 Busy busy = Busy.find(learnerFiles);
-                fatal(event("timeout").put("id", current.id()).put("seconds", timeoutMillis / 1000)
+                fatal(event("timeout").put("id", current.id()).put("seconds", allowed / 1000)
                         .put("busy", busy.describe()).put("loop", busy.key()));
                 return;
             }
@@ -273,7 +277,7 @@ final class TestChild {
         @Override
         public void executionStarted(TestIdentifier id) {
             synchronized (running) {
-                running.push(new Running(id.getUniqueId(), System.currentTimeMillis()));
+                running.push(new Running(id.getUniqueId(), System.currentTimeMillis(), id.isTest()));
             }
             if (id.isTest()) {
                 capture.begin();
@@ -296,7 +300,7 @@ final class TestChild {
                 // the enclosing container made progress: its clock starts again
                 Running outer = running.poll();
                 if (outer != null) {
-                    running.push(new Running(outer.id(), System.currentTimeMillis()));
+                    running.push(new Running(outer.id(), System.currentTimeMillis(), outer.test()));
                 }
             }
             Explainer.Result explained = explainer.explain(result);
