@@ -15,8 +15,10 @@ final class ReportPrinter {
     private static final int MAX_OUTPUT_LINES = 8;
     /** The first line of a java.util.logging record ("Dec 01, 2026 2:23:31 AM relaylab.realtime.X method"): noise here. */
     private static final Pattern LOG_HEADER = Pattern.compile("^[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d{2}:\\d{2} [AP]M \\S+( \\S+)?$");
-    /** The server's routine log lines, and its warning about a TODO that the test's own message already names. */
-    private static final Pattern TODO_WARNING = Pattern.compile("^(INFO: .*|(WARNING|SEVERE): .* is not written yet: TODO \\d+.*)");
+    /** The server's routine log lines. */
+    private static final Pattern ROUTINE = Pattern.compile("^INFO: .*");
+    /** The server's warning about a TODO a handler ran into: news unless the test's own message already names a TODO. */
+    private static final Pattern TODO_WARNING = Pattern.compile("^(WARNING|SEVERE): .* is not written yet: TODO \\d+.*");
     static final String BROWSER_HELP = "Chrome or Chromium was not found here. Install it (Debian/Ubuntu: sudo apt-get install"
             + " chromium chromium-driver; macOS: brew install --cask chromium chromedriver; Windows: Google Chrome),"
             + " or let Selenium download one: RELAYLAB_BROWSER_DOWNLOAD=yes";
@@ -148,7 +150,7 @@ final class ReportPrinter {
             if (test.message() != null) {
                 indent(test.message(), "         ", verbose ? Integer.MAX_VALUE : MAX_MESSAGE_LINES);
             }
-            String printed = verbose ? test.output() : useful(test.output());
+            String printed = verbose ? test.output() : useful(test.output(), test.message());
             if (!printed.isBlank() && (verbose || test.status() != Status.PASSED)) {
                 out.println(console.dim("         printed:"));
                 indent(tail(printed, verbose ? Integer.MAX_VALUE : MAX_OUTPUT_LINES), console.dim("         | "),
@@ -165,15 +167,18 @@ final class ReportPrinter {
     }
 
     /**
-     * What a test printed, without what does not help the learner: log record headers, the server's
-     * warnings about a TODO that the failure already names, and repeats of the same line.
+     * What a test printed, without what does not help the learner: log record headers, routine INFO
+     * lines, the server's warnings about a TODO when the failure ({@code message}) already names one,
+     * and repeats of the same line.
      */
-    static String useful(String output) {
+    static String useful(String output, String message) {
+        boolean todoNamed = message != null && message.contains("TODO ");
         List<String> kept = new ArrayList<>();
         String previous = null;
         int repeats = 0;
         for (String line : output.strip().split("\\R")) {
-            if (LOG_HEADER.matcher(line).matches() || TODO_WARNING.matcher(line).matches() || line.isBlank()) {
+            if (LOG_HEADER.matcher(line).matches() || ROUTINE.matcher(line).matches() || line.isBlank()
+                    || todoNamed && TODO_WARNING.matcher(line).matches()) {
                 continue;
             }
             if (line.equals(previous)) {

@@ -175,7 +175,7 @@ class LearnerLoopTest {
     }
 
     @Test
-    @DisplayName("the printed output of a failing test drops log headers, routine INFO lines, TODO warnings and repeats")
+    @DisplayName("the printed output of a failing test drops log headers, routine INFO lines, repeats, and TODO warnings the failure names")
     void printedOutputIsTheUsefulPart() {
         String server = """
                 Dec 01, 2026 2:23:31 AM relaylab.realtime.RealtimeServer handlerFailed
@@ -186,10 +186,13 @@ class LearnerLoopTest {
                 the lesson's own line
                 WARNING: something the learner should see
                 """;
-        assertThat(ReportPrinter.useful(server)).isEqualTo("""
+        assertThat(ReportPrinter.useful(server, "not written yet: TODO 1: welcome the newcomer")).isEqualTo("""
                 the lesson's own line
                   (the line above 3 times)
                 WARNING: something the learner should see""");
+        assertThat(ReportPrinter.useful(server, "client 3 did not receive a matching 'welcome' within 5000 ms"))
+                .as("when the failure does not name the TODO, the server's warning about it is the clue")
+                .startsWith("WARNING: connection listener is not written yet: TODO 1");
     }
 
     @Test
