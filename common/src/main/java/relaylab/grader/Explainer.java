@@ -11,12 +11,12 @@ import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestIdentifier;
 import relaylab.grader.GradeReport.Status;
 import relaylab.testing.Browser;
-import relaylab.workbook.Tasks;
+import relaylab.workbook.Todo;
 
 /** Turns a test's result into a status and a sentence for the learner; runs in the tests' JVM ({@link TestChild}). */
 final class Explainer {
     /** An assertion about an exception that met the exercise's "TODO N" stub instead. */
-    private static final Pattern TODO_INSIDE = Pattern.compile("UnsupportedOperationException: (TODO \\d+[^\\n]*)");
+    private static final Pattern TODO_INSIDE = Todo.QUOTED_STUB;
 
     private final Set<String> learnerFiles;
 
@@ -51,8 +51,7 @@ final class Explainer {
         if (error == null) {
             return "failed";
         }
-        Integer todo = Tasks.todoNumber(error.getMessage());
-        if (error instanceof UnsupportedOperationException && todo != null) {
+        if (Todo.isStub(error)) {
             return "not written yet: " + error.getMessage() + where(error);
         }
         if (error instanceof AssertionError) {

@@ -20,6 +20,7 @@ import relaylab.grader.LessonFolder.Variant;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 import relaylab.workbook.Tasks;
+import relaylab.workbook.Todo;
 
 /**
  * Grades one lesson: compiles its files with the lesson's tests, runs the tests and groups them by
@@ -125,7 +126,7 @@ public final class Grader {
 
     /** A TODO's stub that still throws: {@code throw new UnsupportedOperationException("TODO 3: ...")} or a page's {@code throw new Error('TODO 5 ...')}. */
     private static final Pattern STUB = Pattern.compile("throw new \\w+\\(\\s*[\"']TODO (\\d+)\\b");
-    private static final Pattern MARKER = Pattern.compile("//\\s*TODO (\\d+)\\b");
+    private static final Pattern MARKER = Todo.MARKER;
 
     /** Finds, in the learner's files (not the tests), each task's first "// TODO k" line and the stubs still there. */
     private void todos(Path folder, Map<Integer, String> lines, Set<Integer> left) {
