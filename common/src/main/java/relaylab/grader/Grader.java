@@ -29,7 +29,7 @@ import relaylab.workbook.Todo;
  */
 public final class Grader {
     /** Seconds a single test may run before it is stopped and reported as timed out. */
-    public static final int DEFAULT_TIMEOUT_SECONDS = 15;
+    public static final int DEFAULT_TIMEOUT_SECONDS = 20;
 
     private final Workbook workbook;
     private final int timeoutSeconds;
