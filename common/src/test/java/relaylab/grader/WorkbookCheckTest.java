@@ -112,7 +112,7 @@ class WorkbookCheckTest {
      * Lessons whose tasks do not pass in order yet, each waiting for its owner's fix (issue 11, point 3).
      * TEMPORARY: the lead empties this list once those lessons land; a lesson listed here skips only this check.
      */
-    private static final List<Integer> NOT_YET_IN_ORDER = List.of(2, 3, 5, 8);
+    private static final List<Integer> NOT_YET_IN_ORDER = List.of(2, 3, 5, 8, 11);
 
     /**
      * The learner's path, proven: for each task k, the solution with the TODO regions of every later
