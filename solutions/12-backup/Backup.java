@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //DEPS redis.clients:jedis:8.0.2
+//DEPS com.github.codemonstur:embedded-redis:1.4.4
 //DEPS org.mongodb:mongodb-driver-sync:5.14.0
 //DEPS de.bwaldvogel:mongo-java-server:1.47.0
 //DEPS de.bwaldvogel:mongo-java-server-h2-backend:1.47.0

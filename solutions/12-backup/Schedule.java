@@ -2,6 +2,7 @@ import com.cronutils.model.Cron;
 import com.cronutils.model.time.ExecutionTime;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -17,11 +18,12 @@ final class Schedule {
     }
 
     @Task(number = 1, title = "Compute the next run",
-            hint = "ExecutionTime.forCron(cron).nextExecution(after) is the next time strictly after `after`. In start, wait from"
+            hint = "ExecutionTime.forCron(cron).nextExecution(after) is the next time strictly after `after` (cut `after` to whole"
+                    + " seconds first: cron-utils keeps its fraction of a second). In start, wait from"
                     + " now until then with timer.schedule(..., millis, MILLISECONDS); when it fires, first start the schedule again"
                     + " after the time that fired (not after now, which may still be a hair before it), then call tick.")
     static ZonedDateTime nextRun(Cron cron, ZonedDateTime after) {
-        return ExecutionTime.forCron(cron).nextExecution(after)
+        return ExecutionTime.forCron(cron).nextExecution(after.truncatedTo(ChronoUnit.SECONDS))
                 .orElseThrow(() -> new IllegalArgumentException("the schedule never runs after " + after));
     }
 

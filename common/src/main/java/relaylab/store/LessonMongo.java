@@ -112,7 +112,7 @@ public final class LessonMongo implements AutoCloseable {
 
     /** Keeps the embedded server's and the driver's INFO chatter (connections opened, monitors) off the lesson's output. */
     static void quietLibraries() {
-        SERVER_LOG.setLevel(Level.SEVERE);
+        SERVER_LOG.setLevel(Level.OFF);
         DRIVER_LOG.setLevel(Level.WARNING);
     }
 
