@@ -279,10 +279,15 @@ class BackupTest {
 
     @Test
     @Tag("task:5")
-    @DisplayName("trimming only what was already copied is no gap")
+    @DisplayName("trimming only what was already copied is no gap; before any trimming, no gap either (Redis 7+)")
     void noFalseGap() {
         chat(100);
-        assertThat(Gaps.find(backup)).as("gap before any trimming").isEmpty();
+        if (redisCountsAddedEntries()) {
+            assertThat(Gaps.find(backup)).as("gap before any trimming (Redis %s counts added entries)", redis.version()).isEmpty();
+        } else {
+            assertThat(Gaps.find(backup)).as("gap before the first backup: Redis %s cannot tell, so maybe (-1)", redis.version())
+                    .hasValueSatisfying(gap -> assertThat(gap.lost()).isEqualTo(-1));
+        }
         backup.runOnce(n -> { });
         chat(20);
         redis.client().xtrim(stream, 50, false);

@@ -20,7 +20,7 @@ final class Gaps {
             hint = "No gap when the stream is missing or its first entry is not after the checkpoint. Else XINFO STREAM's"
                     + " entries-added (Redis 7+) counts every entry ever added: lost = added - passed - length (all entries"
                     + " left are after the checkpoint). Save passed + lost, so the next run does not count them again."
-                    + " Without entries-added (Redis 6), the gap is there but lost = -1.")
+                    + " Without entries-added (Redis 6.2) nobody can count them: report the gap with lost = -1.")
     static Optional<Gap> find(Backup backup) {
         // TODO 5: when the stream now starts after the checkpoint, count what trimming lost (XINFO STREAM) (task 5)
         throw new UnsupportedOperationException("TODO 5: detect a gap");

@@ -20,7 +20,7 @@ final class Gaps {
             hint = "No gap when the stream is missing or its first entry is not after the checkpoint. Else XINFO STREAM's"
                     + " entries-added (Redis 7+) counts every entry ever added: lost = added - passed - length (all entries"
                     + " left are after the checkpoint). Save passed + lost, so the next run does not count them again."
-                    + " Without entries-added (Redis 6), the gap is there but lost = -1.")
+                    + " Without entries-added (Redis 6.2) nobody can count them: report the gap with lost = -1.")
     static Optional<Gap> find(Backup backup) {
         Backup.Checkpoint at = backup.checkpoint();
         if (!backup.redis.exists(backup.stream)) {
@@ -32,7 +32,7 @@ final class Gaps {
             return Optional.empty();
         }
         if (!(info.getStreamInfo().get("entries-added") instanceof Long added)) {
-            return at.passed() == 0 ? Optional.empty() : Optional.of(new Gap(at.last(), first.getID().toString(), -1));
+            return Optional.of(new Gap(at.last(), first.getID().toString(), -1));
         }
         long lost = added - at.passed() - info.getLength();
         if (lost <= 0) {
