@@ -1,6 +1,9 @@
 import com.cronutils.model.Cron;
+import com.mongodb.ConnectionString;
 import com.mongodb.MongoException;
+import com.mongodb.MongoTimeoutException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -10,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -87,6 +91,14 @@ final class BackupCommand {
                 }
             }
             String uri = mongoUri != null ? mongoUri : System.getenv("MONGODB_URI");
+            if (uri != null && !uri.isBlank()) {
+                try {
+                    new ConnectionString(uri);
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "the MongoDB URI \"" + uri + "\" is not valid (" + e.getMessage()
+                            + "); write it as mongodb://host:27017.");
+                }
+            }
             AtomicInteger status = new AtomicInteger();
             Cron plan = schedule;
             Exercise.run(Backup.class, () -> {
@@ -97,46 +109,69 @@ final class BackupCommand {
                     }
                     return;
                 }
+                CountDownLatch stopping = new CountDownLatch(1);
+                CountDownLatch finished = new CountDownLatch(1);
+                // Ctrl-C: stop the schedule, and keep the JVM alive until the servers this lesson started are stopped.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stopping.countDown();
+                    try {
+                        finished.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
                 try (LessonRedis redis = LessonRedis.start(redisUrl, data.resolve("redis"));
                      LessonMongo mongo = LessonMongo.start(uri, data.resolve("mongo"))) {
                     System.out.println("Redis: " + redis.url() + (redis.embedded() ? " (embedded, data in " + data.resolve("redis") + ")" : ""));
                     System.out.println("MongoDB: " + mongo.describe() + " (mongosh " + mongo.uri() + " connects too)");
                     Backup backup = new Backup(redis.client(), stream, mongo.database("relaylab"));
-                    addDemoMessages(backup, demo);
-                    if (restore) {
-                        long restored = Restore.restore(backup);
-                        System.out.printf("Restored %,d messages into %s from MongoDB (%,d backed up).%n", restored, stream,
-                                backup.messages.countDocuments());
-                    } else if (plan == null) {
-                        String tick = LocalTime.now().format(CLOCK);
-                        try {
-                            backupNow(backup, tick);
-                        } catch (MongoException | JedisException e) {
-                            System.out.println(tick + ": backup failed: " + describe(e, redis, mongo) + "; run it again to go on from the checkpoint");
-                            status.set(1);
+                    String now = LocalTime.now().format(CLOCK);
+                    try {
+                        addDemoMessages(backup, demo);
+                        if (restore) {
+                            long restored = Restore.restore(backup);
+                            System.out.printf("Restored %,d messages into %s from MongoDB (%,d backed up).%n", restored, stream,
+                                    backup.messages.countDocuments());
+                        } else if (plan == null) {
+                            backupNow(backup, now);
+                        } else {
+                            runOnSchedule(backup, plan, redis, mongo, stopping);
                         }
-                    } else {
-                        runOnSchedule(backup, plan, redis, mongo);
+                    } catch (MongoException | JedisException e) {
+                        System.out.println(now + ": " + (restore ? "restore" : "backup") + " failed: " + describe(e, redis, mongo)
+                                + "; run it again to go on from the checkpoint");
+                        status.set(1);
+                    } catch (IllegalStateException e) {
+                        System.out.println((restore ? "Restore" : "Backup") + " refused: " + e.getMessage());
+                        status.set(1);
                     }
+                } catch (LessonRedis.RedisUnavailableException e) {
+                    System.out.println(e.getMessage());
+                    status.set(1);
+                } finally {
+                    finished.countDown();
                 }
             });
             return status.get();
         }
 
-        private void runOnSchedule(Backup backup, Cron plan, LessonRedis redis, LessonMongo mongo) throws InterruptedException {
+        private void runOnSchedule(Backup backup, Cron plan, LessonRedis redis, LessonMongo mongo, CountDownLatch stopping)
+                throws InterruptedException {
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-            CountDownLatch stopped = new CountDownLatch(1);
             try (SingleRun job = new SingleRun("backup", System.out::println, e -> describe(e, redis, mongo))) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    timer.shutdownNow();
-                    System.out.println("Stopping: letting a backup in progress finish its batch.");
-                    stopped.countDown();
-                }));
                 ZonedDateTime now = ZonedDateTime.now();
                 System.out.println("Backing up " + backup.stream + " on \"" + cron + "\"; first run at "
                         + Schedule.nextRun(plan, now).format(CLOCK) + ". Ctrl-C stops.");
                 Schedule.start(plan, now, timer, time -> job.start(time.format(CLOCK), () -> backupNow(backup, time.format(CLOCK))));
-                stopped.await();
+                stopping.await();
+                timer.shutdownNow();
+                if (job.running()) {
+                    System.out.println("Stopping: letting the backup in progress finish (at most 15 s).");
+                }
+                job.close(Duration.ofSeconds(15));
+                System.out.println("Backup schedule stopped; the next start goes on from checkpoint " + backup.checkpoint().last() + ".");
+            } finally {
+                timer.shutdownNow();
             }
         }
     }
@@ -164,9 +199,9 @@ final class BackupCommand {
         double seconds = (System.nanoTime() - started) / 1e9;
         long total = report.copied() + report.alreadyThere();
         String lost = gap.map(g -> g.lost() < 0 ? "unknown" : String.format("%,d", g.lost())).orElse("0");
-        System.out.printf(Locale.ROOT, "%s: backup done: copied %,d, already there %,d, lost to trimming %s, checkpoint %s,"
-                        + " %.2f s, %,.0f messages/s%n", tick, report.copied(), report.alreadyThere(), lost,
-                report.checkpoint().last(), seconds, total / Math.max(seconds, 1e-9));
+        String rate = total == 0 ? "nothing new" : String.format(Locale.ROOT, "%,.0f messages/s", total / Math.max(seconds, 1e-9));
+        System.out.printf(Locale.ROOT, "%s: backup done: copied %,d, already there %,d, lost to trimming %s, checkpoint %s, %.2f s, %s%n",
+                tick, report.copied(), report.alreadyThere(), lost, report.checkpoint().last(), seconds, rate);
     }
 
     /** A failure as one line: which store, where, and the driver's first sentence, without a stack trace. */
@@ -174,6 +209,10 @@ final class BackupCommand {
         String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
         if (message.length() > 160) {
             message = message.substring(0, 157) + "...";
+        }
+        if (e instanceof MongoTimeoutException) {
+            return "MongoDB at " + mongo.uri() + " is not reachable (" + (String.valueOf(e.getMessage()).contains("Connection refused")
+                    ? "connection refused" : "no answer within the server selection timeout") + ")";
         }
         if (e instanceof MongoException) {
             return "MongoDB at " + mongo.uri() + " did not answer (" + message + ")";
