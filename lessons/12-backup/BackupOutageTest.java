@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,11 @@ class BackupOutageTest {
         backup.messages.find().forEach(d -> ids.add(d.getString("_id")));
         ids.sort((a, b) -> new StreamEntryID(a).compareTo(new StreamEntryID(b)));
         return ids;
+    }
+
+    @AfterEach
+    void noServerLeft() {
+        assertThat(LessonRedis.runningServers()).as("redis-server processes this test started that still run").isEmpty();
     }
 
     @Test

@@ -60,6 +60,7 @@ class BackupTest {
         if (redis != null) {
             redis.close();
         }
+        assertThat(LessonRedis.runningServers()).as("redis-server processes this test started that still run").isEmpty();
     }
 
     @BeforeEach

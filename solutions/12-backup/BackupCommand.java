@@ -77,7 +77,7 @@ final class BackupCommand {
         @Option(names = "--mongodb-uri", paramLabel = "URI", description = "your MongoDB (else MONGODB_URI, else an embedded one)")
         String mongoUri;
         @Option(names = "--data", paramLabel = "DIR", defaultValue = ".relaylab",
-                description = "where the embedded servers keep their data (redis/, mongo/); default ${DEFAULT-VALUE}")
+                description = "where the embedded servers keep their data (redis/lesson11/: lesson 11's chat, mongo/); default ${DEFAULT-VALUE}")
         Path data;
 
         @Override
@@ -120,9 +120,9 @@ final class BackupCommand {
                         Thread.currentThread().interrupt();
                     }
                 }));
-                try (LessonRedis redis = LessonRedis.start(redisUrl, data.resolve("redis"));
+                try (LessonRedis redis = LessonRedis.start(redisUrl, data.resolve("redis").resolve("lesson11"));
                      LessonMongo mongo = LessonMongo.start(uri, data.resolve("mongo"))) {
-                    System.out.println("Redis: " + redis.url() + (redis.embedded() ? " (embedded, data in " + data.resolve("redis") + ")" : ""));
+                    System.out.println("Redis: " + redis.url() + (redis.embedded() ? " (embedded, lesson 11's data in " + data.resolve("redis").resolve("lesson11") + ")" : ""));
                     System.out.println("MongoDB: " + mongo.describe() + " (mongosh " + mongo.uri() + " connects too)");
                     Backup backup = new Backup(redis.client(), stream, mongo.database("relaylab"));
                     String now = LocalTime.now().format(CLOCK);
