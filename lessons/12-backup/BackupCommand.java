@@ -133,6 +133,8 @@ final class BackupCommand {
                             System.out.printf("Restored %,d messages into %s from MongoDB (%,d backed up).%n", restored, stream,
                                     backup.messages.countDocuments());
                         } else if (plan == null) {
+                            System.out.println("Backing up once (with --cron \"*/5 * * * *\" it would run next at "
+                                    + Schedule.nextRun(CronExpressions.parse("*/5 * * * *"), ZonedDateTime.now()).format(CLOCK) + ").");
                             backupNow(backup, now);
                         } else {
                             runOnSchedule(backup, plan, redis, mongo, stopping);
@@ -179,7 +181,8 @@ final class BackupCommand {
     /** One backup run: the gap check, the copy (with a progress bar when it is long) and the closing report. */
     static void backupNow(Backup backup, String tick) {
         long started = System.nanoTime();
-        Optional<Gaps.Gap> gap = Gaps.find(backup);
+        // A gap is relative to an earlier backup: before the first one, there is no checkpoint to be behind.
+        Optional<Gaps.Gap> gap = backup.checkpoint().passed() == 0 ? Optional.empty() : Gaps.find(backup);
         gap.ifPresent(g -> System.out.println(tick + ": " + (g.lost() < 0
                 ? "gap: messages after " + g.after() + " may have been trimmed before they were copied (the stream now starts at "
                 + g.resumesAt() + "); this Redis is older than 7.0 and cannot count them"
