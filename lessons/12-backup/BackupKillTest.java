@@ -56,6 +56,7 @@ class BackupKillTest {
             List<String> ids = BackupTest.chat(redis.client(), stream, MESSAGES);
             Backup backup = new Backup(redis.client(), stream, mongo.database("kill-test"));
             MongoCollection<Document> messages = backup.messages;
+            long started = System.nanoTime();
             Random random = new Random(SEED);
             long[] points = random.longs(KILLS, 1, MESSAGES).sorted().toArray();
             int killedMidRun = 0;
@@ -78,8 +79,8 @@ class BackupKillTest {
                     assertThat(child.exitValue()).as("exit status of the backup process; it printed:%n%s", output(child)).isZero();
                 }
             }
-            System.out.printf("kill -9: %d kills at seeded points (seed %d), %d of them mid-run, then one run to the end%n",
-                    KILLS, SEED, killedMidRun);
+            System.out.printf("kill -9: %d kills at seeded points (seed %d), %d of them mid-run, then one run to the end: %.1f s%n",
+                    KILLS, SEED, killedMidRun, (System.nanoTime() - started) / 1e9);
             Process last = start(redis.url(), mongo.uri(), stream);
             assertThat(last.waitFor(CHILD_WAIT.toSeconds(), TimeUnit.SECONDS)).as("the final backup process finished").isTrue();
             assertThat(last.exitValue()).as("exit status of the final backup process; it printed:%n%s", output(last)).isZero();
