@@ -1,6 +1,8 @@
 package relaylab.realtime;
 
 import org.xnio.XnioIoThread;
+import relaylab.realtime.protocol.Outbound;
+import relaylab.realtime.protocol.PacketCodec;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,11 +47,8 @@ public final class Broadcast {
 
     /** Sends the event to every target socket; returns how many sockets it was sent to. */
     public int emit(String event, Object... args) {
-        Objects.requireNonNull(event, "event");
-        if (RealtimeSocket.RESERVED.contains(event)) {
-            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
-        }
-        Outbound packet = Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args));
+        PacketCodec.checkEmittable(event);
+        Outbound packet = PacketCodec.encodeEvent(namespace.name(), event, -1, args);
         Fanout fanout = new Fanout(packet, namespace.sockets.size(), false);
         forEachTarget(fanout);
         fanout.flush();
@@ -77,7 +76,7 @@ public final class Broadcast {
             this.droppable = droppable;
         }
 
-        private void sendDirect(EngineConnection connection) {
+        private void sendDirect(EngineSession connection) {
             if (droppable) {
                 connection.sendVolatile(packet);
             } else {
@@ -88,7 +87,7 @@ public final class Broadcast {
         @Override
         public void accept(RealtimeSocket socket) {
             count++;
-            EngineConnection connection = socket.connection;
+            EngineSession connection = socket.connection.session;
             WebSocketWriter writer = connection.webSocketWriter();
             if (writer == null) {
                 sendDirect(connection);
@@ -134,11 +133,8 @@ public final class Broadcast {
 
     /** Like {@link #emit} but each target may drop it when its connection is not ready (see {@link RealtimeSocket#volatileEmit}). */
     public int volatileEmit(String event, Object... args) {
-        Objects.requireNonNull(event, "event");
-        if (RealtimeSocket.RESERVED.contains(event)) {
-            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
-        }
-        Outbound packet = Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args));
+        PacketCodec.checkEmittable(event);
+        Outbound packet = PacketCodec.encodeEvent(namespace.name(), event, -1, args);
         Fanout fanout = new Fanout(packet, namespace.sockets.size(), true);
         forEachTarget(fanout);
         fanout.flush();

@@ -26,6 +26,7 @@ public final class RealtimeConfig {
     boolean allowPolling = true;
     int ioThreads;
     SSLContext sslContext;
+    AllowRequest allowRequest;
     final List<HandlerErrorListener> handlerErrorListeners = new ArrayList<>();
 
     RealtimeConfig() {
@@ -117,6 +118,28 @@ public final class RealtimeConfig {
     /** Allows cross-origin HTTP long-polling from this origin (e.g. "http://localhost:3000"), or "*" for any. */
     public RealtimeConfig cors(String origin) {
         this.corsOrigin = Objects.requireNonNull(origin, "origin");
+        return this;
+    }
+
+    /**
+     * Decides, for each new Engine.IO session (the first HTTP request, before any namespace), whether it may
+     * open; the reference server's {@code allowRequest}. Called on an I/O thread: keep it quick.
+     */
+    @FunctionalInterface
+    public interface AllowRequest {
+        /**
+         * Returns null to accept the request, or the reason to refuse it: the client then gets HTTP 403 with
+         * {@code {"code":4,"message":reason}}. The handshake's {@code auth()} is empty at this point.
+         */
+        String refusal(Handshake request);
+    }
+
+    /**
+     * Checks each new session before it opens, e.g. its {@code origin} header or its address; a refusal is
+     * answered with HTTP 403 and Engine.IO error code 4 ("Forbidden"), as the reference server does.
+     */
+    public RealtimeConfig allowRequest(AllowRequest check) {
+        this.allowRequest = Objects.requireNonNull(check, "check");
         return this;
     }
 

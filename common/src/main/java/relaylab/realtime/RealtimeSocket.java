@@ -1,5 +1,8 @@
 package relaylab.realtime;
 
+import relaylab.realtime.protocol.PacketCodec;
+import relaylab.realtime.protocol.PacketType;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,12 +30,9 @@ import java.util.function.Consumer;
  */
 public final class RealtimeSocket {
     private static final System.Logger LOG = System.getLogger("relaylab.realtime");
-    static final Set<String> RESERVED = Set.of("connect", "connect_error", "disconnect", "disconnecting",
-            "newListener", "removeListener");
-
     private final String id;
     private final Namespace namespace;
-    final EngineConnection connection;
+    final SocketIoConnection connection;
     private final Handshake handshake;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet(2);
     private final AtomicBoolean connected = new AtomicBoolean();
@@ -48,7 +48,7 @@ public final class RealtimeSocket {
     private record PendingAck(CompletableFuture<List<Object>> future, ScheduledFuture<?> timer, String event) {
     }
 
-    RealtimeSocket(String id, Namespace namespace, EngineConnection connection, Handshake handshake) {
+    RealtimeSocket(String id, Namespace namespace, SocketIoConnection connection, Handshake handshake) {
         this.id = id;
         this.namespace = namespace;
         this.connection = connection;
@@ -97,7 +97,7 @@ public final class RealtimeSocket {
     public RealtimeSocket on(String event, EventHandler handler) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(handler, "handler");
-        if (RESERVED.contains(event)) {
+        if (PacketCodec.reserved(event)) {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name; use onDisconnect(...) for disconnects");
         }
         synchronized (this) {
@@ -178,7 +178,7 @@ public final class RealtimeSocket {
             LOG.log(System.Logger.Level.DEBUG, () -> "emit '" + event + "' to disconnected socket " + id + " dropped");
             return this;
         }
-        connection.send(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)));
+        connection.send(PacketCodec.encodeEvent(namespace.name(), event, -1, args));
         return this;
     }
 
@@ -189,7 +189,7 @@ public final class RealtimeSocket {
     public RealtimeSocket volatileEmit(String event, Object... args) {
         checkEventName(event);
         if (connected()) {
-            connection.sendVolatile(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)));
+            connection.sendVolatile(PacketCodec.encodeEvent(namespace.name(), event, -1, args));
         }
         return this;
     }
@@ -221,7 +221,7 @@ public final class RealtimeSocket {
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             pendingAcks.put(ackId, new PendingAck(future, timer, event));
         }
-        connection.send(Packet.encode(Packet.EVENT, namespace.name(), ackId, Packet.eventData(event, args)));
+        connection.send(PacketCodec.encodeEvent(namespace.name(), event, ackId, args));
         return future;
     }
 
@@ -275,7 +275,7 @@ public final class RealtimeSocket {
     /** Disconnects this socket from its namespace: the client gets a DISCONNECT packet and reason "io server disconnect". */
     public void disconnect() {
         if (connected()) {
-            connection.send(new Outbound("41" + (namespace.name().equals("/") ? "" : namespace.name() + ","), null));
+            connection.send(PacketCodec.encodeEmpty(PacketType.DISCONNECT, namespace.name()));
             close("server namespace disconnect");
         }
     }
@@ -289,7 +289,7 @@ public final class RealtimeSocket {
 
     private static void checkEventName(String event) {
         Objects.requireNonNull(event, "event");
-        if (RESERVED.contains(event)) {
+        if (PacketCodec.reserved(event)) {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
         }
     }
@@ -301,11 +301,19 @@ public final class RealtimeSocket {
     /** Runs this socket's handlers then the namespace-wide ones for one received event. */
     void dispatch(String event, List<Object> args, long ackId) {
         Ack ack = ackId < 0 ? Ack.NONE : new ReplyAck(ackId);
-        if (RealtimeServer.SYNC_EVENT.equals(event)) {
-            ack.send();
-            return;
-        }
         List<Object> view = Collections.unmodifiableList(args);
+        for (EventInterceptor interceptor : connection.server.interceptors()) {
+            boolean consumed;
+            try {
+                consumed = interceptor.intercept(this, event, view, ack);
+            } catch (RuntimeException | Error e) {
+                connection.server.handlerFailed(this, event, "event interceptor for '" + event + "'", e, ack);
+                consumed = false;
+            }
+            if (consumed) {
+                return;
+            }
+        }
         for (EventFilter filter : filters) {
             boolean pass;
             try {
@@ -399,7 +407,7 @@ public final class RealtimeSocket {
                 return;
             }
             if (connected()) {
-                connection.send(Packet.encode(Packet.ACK, namespace.name(), ackId, Arrays.asList(args)));
+                connection.send(PacketCodec.encode(PacketType.ACK, namespace.name(), ackId, Arrays.asList(args)));
             }
         }
     }

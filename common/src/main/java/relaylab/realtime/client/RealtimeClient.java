@@ -1,30 +1,28 @@
-package relaylab.realtime;
+package relaylab.realtime.client;
 
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.handshake.ServerHandshake;
-
-import javax.net.ssl.SSLContext;
+import relaylab.realtime.Ack;
+import relaylab.realtime.EventHandler;
+import relaylab.realtime.EventListener;
+import relaylab.realtime.protocol.BadPacketException;
+import relaylab.realtime.protocol.BinaryAssembler;
+import relaylab.realtime.protocol.EnginePacketType;
+import relaylab.realtime.protocol.Outbound;
+import relaylab.realtime.protocol.Packet;
+import relaylab.realtime.protocol.PacketCodec;
+import relaylab.realtime.protocol.PacketType;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +35,9 @@ import java.util.function.Consumer;
  * the background, answers pings, buffers {@link #emit}s while disconnected and reconnects with
  * exponential backoff plus jitter, except after {@link #disconnect()} or a server-side disconnect.
  * Listeners run on a worker thread, one at a time per client, in arrival order.
+ *
+ * <p>Inside: this class is the API and the Socket.IO side (namespace, events, acks); each connection attempt is a
+ * {@code ClientTransport}; when to try again is decided by {@code Reconnection}.
  */
 public final class RealtimeClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("relaylab.realtime");
@@ -53,34 +54,73 @@ public final class RealtimeClient implements AutoCloseable {
     private final URI uri;
     private final String url;
     private final ClientOptions options;
-    private final SerialExecutor events = new SerialExecutor(LISTENERS);
-    private final Map<String, List<EventHandler>> listeners = new ConcurrentHashMap<>();
-    private final List<BiConsumer<String, List<Object>>> anyListeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> pingListeners = new CopyOnWriteArrayList<>();
+    private final ClientListeners listeners = new ClientListeners(LISTENERS);
+    private final ClientAcks acks = new ClientAcks(TIMERS);
 
     // guarded by "this"
-    private Transport transport;
+    private ClientTransport transport;
     private boolean connected;
     private boolean stopped;
     private String id;
-    private int attempts;
+    private final Reconnection reconnection;
+    private final BinaryAssembler assembler = new BinaryAssembler();
+    // why the client itself ended the connection ("io client disconnect", "io server disconnect", "connect_error")
     private String closeReason;
     private String lastError;
     private final ArrayDeque<Outbound> buffer = new ArrayDeque<>();
-    private final Map<Long, PendingAck> acks = new HashMap<>();
-    private long nextAckId;
-    private ScheduledFuture<?> watchdog;
-    private ScheduledFuture<?> attemptTimer;
-    private ScheduledFuture<?> reconnectTimer;
-    private long heartbeatMillis;
-
-    private record PendingAck(CompletableFuture<List<Object>> future, ScheduledFuture<?> timer) {
-    }
 
     private RealtimeClient(String url, ClientOptions options) {
         this.url = url;
         this.options = options;
         this.uri = engineUri(url, options.path);
+        this.reconnection = new Reconnection(options);
+    }
+
+    /** What this client's transports report, kept off the public API. */
+    private final ClientTransport.Listener wire = new ClientTransport.Listener() {
+        @Override
+        public void onOpen(ClientTransport t) {
+            if (current(t)) {
+                sendConnect(t);
+            }
+        }
+
+        @Override
+        public void onMessage(ClientTransport t, String text) {
+            if (current(t)) {
+                onSocketIo(t, text);
+            }
+        }
+
+        @Override
+        public void onBinary(ClientTransport t, byte[] data) {
+            RealtimeClient.this.onBinary(t, data);
+        }
+
+        @Override
+        public void onPing(ClientTransport t) {
+            if (current(t)) {
+                listeners.firePing();
+            }
+        }
+
+        @Override
+        public void onClosed(ClientTransport t, String reason, String detail) {
+            RealtimeClient.this.onClosed(t, reason, detail);
+        }
+
+        @Override
+        public void onError(ClientTransport t, Exception ex) {
+            synchronized (RealtimeClient.this) {
+                if (t == transport && !connected) {
+                    lastError = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+                }
+            }
+        }
+    };
+
+    private synchronized boolean current(ClientTransport t) {
+        return t == transport;
     }
 
     /** Connects to the default namespace of {@code url} (e.g. "http://127.0.0.1:8080") without auth. Returns at once. */
@@ -155,19 +195,19 @@ public final class RealtimeClient implements AutoCloseable {
     public RealtimeClient on(String event, EventHandler handler) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(handler, "handler");
-        listeners.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(handler);
+        listeners.on(event, handler);
         return this;
     }
 
     /** Listens to every event from the server (not connect/disconnect/connect_error); useful for logging and tests. */
     public RealtimeClient onAny(BiConsumer<String, List<Object>> listener) {
-        anyListeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onAny(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
     /** Called each time a heartbeat ping from the server arrives (the client answers it by itself). */
     public RealtimeClient onPing(Runnable listener) {
-        pingListeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onPing(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -208,21 +248,7 @@ public final class RealtimeClient implements AutoCloseable {
     public CompletableFuture<List<Object>> emitWithAck(String event, Duration timeout, Object... args) {
         Objects.requireNonNull(timeout, "timeout");
         CompletableFuture<List<Object>> future = new CompletableFuture<>();
-        long ackId;
-        synchronized (this) {
-            ackId = nextAckId++;
-            ScheduledFuture<?> timer = TIMERS.schedule(() -> {
-                PendingAck pending;
-                synchronized (this) {
-                    pending = acks.remove(ackId);
-                }
-                if (pending != null) {
-                    pending.future().completeExceptionally(new TimeoutException("the server did not acknowledge '" + event
-                            + "' within " + timeout.toMillis() + " ms"));
-                }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            acks.put(ackId, new PendingAck(future, timer));
-        }
+        long ackId = acks.expect(event, timeout, future);
         send(encode(event, ackId, args), true);
         return future;
     }
@@ -253,7 +279,7 @@ public final class RealtimeClient implements AutoCloseable {
 
     /** Disconnects on purpose: sends DISCONNECT, closes the connection, and never reconnects. Safe to call twice. */
     public void disconnect() {
-        Transport t;
+        ClientTransport t;
         boolean wasConnected;
         synchronized (this) {
             if (stopped) {
@@ -263,13 +289,13 @@ public final class RealtimeClient implements AutoCloseable {
             wasConnected = connected;
             t = transport;
             closeReason = "io client disconnect";
-            cancelTimers();
+            reconnection.cancel();
             if (wasConnected) {
-                t.send("41" + nspPrefix());
+                t.send(PacketCodec.encodeEmpty(PacketType.DISCONNECT, options.namespace));
             }
         }
         if (t != null) {
-            t.close();
+            t.shutdown();
         }
         if (!wasConnected) {
             failAllAcks("the client disconnected");
@@ -289,16 +315,9 @@ public final class RealtimeClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ connection management
 
-    private String nspPrefix() {
-        return "/".equals(options.namespace) ? "" : options.namespace + ",";
-    }
-
     private Outbound encode(String event, long ackId, Object[] args) {
-        Objects.requireNonNull(event, "event");
-        if (RealtimeSocket.RESERVED.contains(event)) {
-            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
-        }
-        return Packet.encode(Packet.EVENT, options.namespace, ackId, Packet.eventData(event, args));
+        PacketCodec.checkEmittable(event);
+        return PacketCodec.encodeEvent(options.namespace, event, ackId, args);
     }
 
     private void send(Outbound packet, boolean bufferIfDisconnected) {
@@ -308,7 +327,7 @@ public final class RealtimeClient implements AutoCloseable {
             } else if (bufferIfDisconnected && !stopped) {
                 buffer.add(packet);
             } else {
-                LOG.log(System.Logger.Level.DEBUG, () -> "client not connected; dropped " + EngineConnection.abbreviate(packet.text));
+                LOG.log(System.Logger.Level.DEBUG, () -> "client not connected; dropped " + PacketCodec.abbreviate(packet.text()));
             }
         }
     }
@@ -317,154 +336,64 @@ public final class RealtimeClient implements AutoCloseable {
         if (stopped) {
             return;
         }
-        reconnectTimer = null;
+        reconnection.started();
         closeReason = null;
-        Transport t = new Transport(uri);
+        ClientTransport t = new ClientTransport(uri, options, TIMERS, url, wire);
         transport = t;
-        attemptTimer = TIMERS.schedule(() -> attemptTimedOut(t), options.connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        t.connect();
+        t.start(options.connectTimeout);
     }
 
-    private void attemptTimedOut(Transport t) {
-        synchronized (this) {
-            if (t != transport || connected) {
-                return;
-            }
-            lastError = "timeout";
-            closeReason = "connect timeout";
-        }
-        t.close();
-    }
-
-    private void cancelTimers() {
-        for (ScheduledFuture<?> f : Arrays.asList(watchdog, attemptTimer, reconnectTimer)) {
-            if (f != null) {
-                f.cancel(false);
-            }
-        }
-        watchdog = null;
-        attemptTimer = null;
-        reconnectTimer = null;
-    }
-
-    private void armWatchdog(Transport t) {
-        synchronized (this) {
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
-            if (stopped || t != transport) {
-                return;
-            }
-            watchdog = TIMERS.schedule(() -> {
-                synchronized (this) {
-                    if (t != transport) {
-                        return;
-                    }
-                    closeReason = "ping timeout";
-                }
-                LOG.log(System.Logger.Level.INFO, "no ping from " + url + " within " + heartbeatMillis + " ms; reconnecting");
-                t.close();
-            }, heartbeatMillis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void onText(Transport t, String text) {
-        synchronized (this) {
-            if (t != transport) {
-                return;
-            }
-        }
-        if (text.isEmpty()) {
-            return;
-        }
-        switch (text.charAt(0)) {
-            case '0' -> onOpenPacket(t, text.substring(1));
-            case '2' -> {
-                if (options.answerPings) {
-                    t.send("3");
-                }
-                armWatchdog(t);
-                for (Runnable listener : pingListeners) {
-                    events.execute(listener);
-                }
-            }
-            case '1' -> {
-                synchronized (this) {
-                    closeReason = "transport close";
-                }
-                t.close();
-            }
-            case '4' -> onSocketIo(t, text.substring(1));
-            default -> LOG.log(System.Logger.Level.DEBUG, () -> "client ignored Engine.IO packet " + EngineConnection.abbreviate(text));
-        }
-    }
-
-    private void onOpenPacket(Transport t, String json) {
-        try {
-            Map<?, ?> open = RealtimeJson.MAPPER.readValue(json, Map.class);
-            long interval = ((Number) open.get("pingInterval")).longValue();
-            long timeout = ((Number) open.get("pingTimeout")).longValue();
-            synchronized (this) {
-                heartbeatMillis = interval + timeout;
-            }
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "invalid open packet from " + url + ": " + e.getMessage());
-            t.close();
-            return;
-        }
-        armWatchdog(t);
+    /** The Engine.IO session is open: joins the namespace with the auth object (computed anew for each attempt). */
+    private void sendConnect(ClientTransport t) {
         String auth;
         try {
             Map<String, ?> values = options.auth.get();
-            auth = values == null || values.isEmpty() ? "" : RealtimeJson.MAPPER.writeValueAsString(values);
+            auth = values == null || values.isEmpty() ? "" : PacketCodec.MAPPER.writeValueAsString(values);
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "cannot send the auth object of " + url + ": " + e.getMessage()
                     + "; connecting without it");
             auth = "";
         }
-        t.send("40" + nspPrefix() + auth);
+        t.send("" + EnginePacketType.MESSAGE.digit() + PacketType.CONNECT.digit() + PacketCodec.namespacePrefix(options.namespace)
+                + auth);
     }
 
-    private Packet partial;
-    private List<byte[]> partialAttachments;
-
-    private void onSocketIo(Transport t, String text) {
+    private void onSocketIo(ClientTransport t, String text) {
         Packet packet;
         try {
-            packet = Packet.decode(text, true);
-        } catch (Packet.BadPacketException e) {
+            packet = PacketCodec.decode(text, true);
+        } catch (BadPacketException e) {
             LOG.log(System.Logger.Level.WARNING, "invalid packet from " + url + ": " + e.getMessage());
             return;
         }
         if (!packet.namespace().equals(options.namespace)) {
             return;
         }
-        if (packet.attachments() > 0) {
-            synchronized (this) {
-                partial = packet;
-                partialAttachments = new ArrayList<>();
-            }
-            return;
-        }
-        handle(t, packet);
-    }
-
-    private void onBinary(Transport t, byte[] data) {
-        Packet done = null;
+        Packet complete;
         synchronized (this) {
-            if (t != transport || partial == null) {
+            try {
+                complete = assembler.packet(packet);
+            } catch (BadPacketException e) {
+                LOG.log(System.Logger.Level.WARNING, "invalid packet from " + url + ": " + e.getMessage());
                 return;
             }
-            partialAttachments.add(data);
-            if (partialAttachments.size() == partial.attachments()) {
-                try {
-                    done = new Packet(partial.type(), partial.namespace(), partial.ackId(),
-                            Packet.reconstruct(partial.data(), partialAttachments), 0);
-                } catch (Packet.BadPacketException e) {
-                    LOG.log(System.Logger.Level.WARNING, "invalid binary packet from " + url + ": " + e.getMessage());
-                }
-                partial = null;
-                partialAttachments = null;
+        }
+        if (complete != null) {
+            handle(t, complete);
+        }
+    }
+
+    private void onBinary(ClientTransport t, byte[] data) {
+        Packet done;
+        synchronized (this) {
+            if (t != transport) {
+                return;
+            }
+            try {
+                done = assembler.attachment(data);
+            } catch (BadPacketException e) {
+                LOG.log(System.Logger.Level.WARNING, "invalid binary packet from " + url + ": " + e.getMessage());
+                return;
             }
         }
         if (done != null) {
@@ -472,20 +401,17 @@ public final class RealtimeClient implements AutoCloseable {
         }
     }
 
-    private void handle(Transport t, Packet packet) {
+    private void handle(ClientTransport t, Packet packet) {
         switch (packet.type()) {
-            case Packet.CONNECT -> {
+            case CONNECT -> {
                 Object sid = packet.data() instanceof Map<?, ?> m ? m.get("sid") : null;
                 List<Outbound> pending;
                 synchronized (this) {
                     id = String.valueOf(sid);
                     connected = true;
-                    attempts = 0;
+                    reconnection.reset();
                     lastError = null;
-                    if (attemptTimer != null) {
-                        attemptTimer.cancel(false);
-                        attemptTimer = null;
-                    }
+                    t.joined();
                     pending = new ArrayList<>(buffer);
                     buffer.clear();
                     for (Outbound o : pending) {
@@ -495,14 +421,14 @@ public final class RealtimeClient implements AutoCloseable {
                 }
                 fire("connect", List.of());
             }
-            case Packet.CONNECT_ERROR -> {
+            case CONNECT_ERROR -> {
                 Map<?, ?> body = (Map<?, ?>) packet.data();
                 String message = String.valueOf(body.get("message"));
                 synchronized (this) {
                     lastError = message;
                     stopped = true;
                     closeReason = "connect_error";
-                    cancelTimers();
+                    reconnection.cancel();
                     notifyAll();
                 }
                 List<Object> args = new ArrayList<>();
@@ -512,43 +438,36 @@ public final class RealtimeClient implements AutoCloseable {
                 t.close();
                 failAllAcks("the server refused the connection: " + message);
             }
-            case Packet.DISCONNECT -> {
+            case DISCONNECT -> {
                 synchronized (this) {
                     stopped = true;
                     closeReason = "io server disconnect";
                 }
                 t.close();
             }
-            case Packet.EVENT, Packet.BINARY_EVENT -> {
+            case EVENT, BINARY_EVENT -> {
                 String event = packet.eventName();
                 List<Object> args = packet.arguments();
                 Ack ack = packet.ackId() < 0 ? Ack.NONE : replyAck(t, packet.ackId());
                 fireEvent(event, args, ack);
             }
-            case Packet.ACK, Packet.BINARY_ACK -> {
-                PendingAck pending;
-                synchronized (this) {
-                    pending = acks.remove(packet.ackId());
-                }
-                if (pending != null) {
-                    pending.timer().cancel(false);
-                    pending.future().complete(packet.arguments());
-                }
+            case ACK, BINARY_ACK -> {
+                acks.complete(packet.ackId(), packet.arguments());
             }
-            default -> LOG.log(System.Logger.Level.DEBUG, () -> "client ignored packet type " + packet.type());
+            default -> LOG.log(System.Logger.Level.DEBUG, () -> "client ignored packet type " + packet.type().digit());
         }
     }
 
-    private Ack replyAck(Transport t, long ackId) {
+    private Ack replyAck(ClientTransport t, long ackId) {
         AtomicBoolean sent = new AtomicBoolean();
         return args -> {
             if (sent.compareAndSet(false, true)) {
-                t.send(Packet.encode(Packet.ACK, options.namespace, ackId, Arrays.asList(args)));
+                t.send(PacketCodec.encode(PacketType.ACK, options.namespace, ackId, Arrays.asList(args)));
             }
         };
     }
 
-    private void onTransportClosed(Transport t, String detail) {
+    private void onClosed(ClientTransport t, String transportReason, String detail) {
         boolean wasConnected;
         String reason;
         boolean reconnect;
@@ -561,25 +480,17 @@ public final class RealtimeClient implements AutoCloseable {
             transport = null;
             wasConnected = connected;
             connected = false;
-            partial = null;
-            partialAttachments = null;
-            if (watchdog != null) {
-                watchdog.cancel(false);
-                watchdog = null;
-            }
-            if (attemptTimer != null) {
-                attemptTimer.cancel(false);
-                attemptTimer = null;
-            }
-            reason = closeReason != null ? closeReason : "transport close";
-            if (!wasConnected && lastError == null) {
+            assembler.reset();
+            reason = closeReason != null ? closeReason : transportReason != null ? transportReason : "transport close";
+            if ("connect timeout".equals(reason)) {
+                lastError = "timeout";
+            } else if (!wasConnected && lastError == null) {
                 lastError = detail;
             }
-            reconnect = !stopped && options.reconnection && attempts < options.reconnectionAttempts;
+            reconnect = !stopped && reconnection.mayRetry();
             if (reconnect) {
-                delay = options.delayMillis(attempts++, ThreadLocalRandom.current().nextDouble());
-                reconnectTimer = TIMERS.schedule(this::open, delay, TimeUnit.MILLISECONDS);
-                attemptNumber = attempts;
+                delay = reconnection.schedule(TIMERS, this::open);
+                attemptNumber = reconnection.attempts();
             } else if (!stopped) {
                 stopped = true;
             }
@@ -613,125 +524,17 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     private void failAllAcks(String why) {
-        List<PendingAck> pending;
         synchronized (this) {
-            pending = new ArrayList<>(acks.values());
-            acks.clear();
             buffer.clear();
         }
-        for (PendingAck p : pending) {
-            p.timer().cancel(false);
-            p.future().completeExceptionally(new IllegalStateException(why));
-        }
+        acks.failAll(why);
     }
 
     private void fire(String event, List<Object> args) {
-        fireEvent(event, args, Ack.NONE);
+        listeners.fire(event, args);
     }
 
     private void fireEvent(String event, List<Object> args, Ack ack) {
-        boolean special = "connect".equals(event) || "disconnect".equals(event) || "connect_error".equals(event)
-                || "reconnect_attempt".equals(event);
-        events.execute(() -> {
-            List<EventHandler> handlers = listeners.get(event);
-            List<Object> view = Collections.unmodifiableList(args);
-            if (!special) {
-                for (BiConsumer<String, List<Object>> any : anyListeners) {
-                    try {
-                        any.accept(event, view);
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "onAny listener threw for event '" + event + "': " + e, e);
-                    }
-                }
-            }
-            if (handlers == null) {
-                return;
-            }
-            for (EventHandler handler : handlers) {
-                try {
-                    handler.handle(view, ack);
-                } catch (Exception | Error e) {
-                    LOG.log(System.Logger.Level.WARNING, "client listener for event '" + event + "' threw: " + e, e);
-                }
-            }
-        });
-    }
-
-    /** One WebSocket connection attempt. */
-    private final class Transport extends WebSocketClient {
-        Transport(URI uri) {
-            super(uri);
-            setConnectionLostTimeout(0);
-            setDaemon(true);
-            if ("wss".equals(uri.getScheme())) {
-                try {
-                    SSLContext context = options.sslContext != null ? options.sslContext
-                            : SSLContext.getDefault();
-                    setSocketFactory(context.getSocketFactory());
-                } catch (NoSuchAlgorithmException e) {
-                    throw new IllegalStateException("no default SSLContext for " + uri + "; pass one with o.sslContext(...)", e);
-                }
-            }
-        }
-
-        void send(Outbound packet) {
-            if (!isOpen()) {
-                return;
-            }
-            try {
-                super.send(packet.text);
-                if (packet.attachments != null) {
-                    for (byte[] a : packet.attachments) {
-                        super.send(a);
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "client send failed: " + e);
-            }
-        }
-
-        @Override
-        public void send(String text) {
-            if (!isOpen()) {
-                return;
-            }
-            try {
-                super.send(text);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "client send failed: " + e);
-            }
-        }
-
-        @Override
-        public void onOpen(ServerHandshake handshake) {
-            // the server speaks first (open packet)
-        }
-
-        @Override
-        public void onMessage(String message) {
-            onText(this, message);
-        }
-
-        @Override
-        public void onMessage(ByteBuffer bytes) {
-            byte[] data = new byte[bytes.remaining()];
-            bytes.get(data);
-            onBinary(this, data);
-        }
-
-        @Override
-        public void onClose(int code, String reason, boolean remote) {
-            onTransportClosed(this, "connection closed (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")");
-        }
-
-        @Override
-        public void onError(Exception ex) {
-            synchronized (RealtimeClient.this) {
-                if (this == transport && !connected) {
-                    lastError = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
-                }
-            }
-            LOG.log(System.Logger.Level.DEBUG, () -> "client WebSocket error: " + ex);
-        }
+        listeners.fire(event, args, ack);
     }
 }
