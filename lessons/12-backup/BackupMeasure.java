@@ -5,6 +5,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,7 +82,7 @@ final class BackupMeasure {
         for (int i = 0; i < count; i++) {
             long ms = start + i / 4;
             messages.add(new Document("_id", ms + "-" + i % 4).append("user", users[i % 3])
-                    .append("text", "message number " + i + " of the measurement").append("time", java.time.Instant.ofEpochMilli(ms).toString())
+                    .append("text", "message number " + i + " of the measurement").append("time", Instant.ofEpochMilli(ms).toString())
                     .append("mark", "m" + i));
         }
         return messages;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamEntry;
@@ -74,7 +75,7 @@ class BackupTest {
     static List<String> chat(RedisClient client, String stream, int n) {
         List<String> ids = new ArrayList<>();
         try (AbstractPipeline pipe = client.pipelined()) {
-            List<redis.clients.jedis.Response<StreamEntryID>> answers = new ArrayList<>();
+            List<Response<StreamEntryID>> answers = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 answers.add(pipe.xadd(stream, XAddParams.xAddParams(), Map.of("user", "ada", "text", "message " + i,
                         "time", "2026-12-01T10:00:00Z", "mark", "m" + i)));

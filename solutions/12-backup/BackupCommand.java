@@ -4,12 +4,14 @@ import com.mongodb.MongoException;
 import com.mongodb.MongoTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,7 +56,7 @@ final class BackupCommand {
 
     @Command(name = "lesson12", mixinStandardHelpOptions = true, version = "Relay Lab lesson 12", sortOptions = false,
             description = "Backs up the chat stream of lesson 11 from Redis to MongoDB: once, or on a cron schedule.")
-    static final class Main implements java.util.concurrent.Callable<Integer> {
+    static final class Main implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Option(names = "--cron", paramLabel = "EXPR", description = "run on this schedule until Ctrl-C: 5 fields (\"*/5 * * * *\")"
@@ -82,6 +84,10 @@ final class BackupCommand {
 
         @Override
         public Integer call() {
+            if (demo < 0 || measure < 0 || runs < 1) {
+                throw new ParameterException(spec.commandLine(), "--demo and --measure take a count of 0 or more, --runs 1 or more"
+                        + " (given: --demo " + demo + " --measure " + measure + " --runs " + runs + ").");
+            }
             Cron schedule = null;
             if (cron != null) {
                 try {
@@ -231,7 +237,7 @@ final class BackupCommand {
         String[] users = {"ada", "linus", "grace"};
         for (int i = 1; i <= n; i++) {
             backup.redis.xadd(backup.stream, XAddParams.xAddParams().maxLen(1000).approximateTrimming(),
-                    Map.of("user", users[i % 3], "text", "demo message " + i, "time", java.time.Instant.now().toString(), "mark", "demo-" + i));
+                    Map.of("user", users[i % 3], "text", "demo message " + i, "time", Instant.now().toString(), "mark", "demo-" + i));
         }
         if (n > 0) {
             System.out.printf("Added %,d demo messages to %s (it keeps about 1,000).%n", n, backup.stream);
