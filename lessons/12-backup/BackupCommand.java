@@ -187,8 +187,9 @@ final class BackupCommand {
     /** One backup run: the gap check, the copy (with a progress bar when it is long) and the closing report. */
     static void backupNow(Backup backup, String tick) {
         long started = System.nanoTime();
-        // A gap is relative to an earlier backup: before the first one, there is no checkpoint to be behind.
-        Optional<Gaps.Gap> gap = backup.checkpoint().passed() == 0 ? Optional.empty() : Gaps.find(backup);
+        // Before the first backup, only a Redis 7 can tell whether messages were trimmed already; Redis 6.2 cannot.
+        boolean unknowable = backup.checkpoint().passed() == 0 && !redisSaysTrimmed(backup);
+        Optional<Gaps.Gap> gap = unknowable ? Optional.empty() : Gaps.find(backup);
         gap.ifPresent(g -> System.out.println(tick + ": " + (g.lost() < 0
                 ? "gap: messages after " + g.after() + " may have been trimmed before they were copied (the stream now starts at "
                 + g.resumesAt() + "); this Redis is older than 7.0 and cannot count them"
@@ -207,10 +208,18 @@ final class BackupCommand {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         long total = report.copied() + report.alreadyThere();
-        String lost = gap.map(g -> g.lost() < 0 ? "unknown" : String.format("%,d", g.lost())).orElse("0");
+        String lost = unknowable ? "not checked (first backup)"
+                : gap.map(g -> g.lost() < 0 ? "unknown" : String.format("%,d", g.lost())).orElse("0");
         String rate = total == 0 ? "nothing new" : String.format(Locale.ROOT, "%,.0f messages/s", total / Math.max(seconds, 1e-9));
         System.out.printf(Locale.ROOT, "%s: backup done: copied %,d, already there %,d, lost to trimming %s, checkpoint %s, %.2f s, %s%n",
                 tick, report.copied(), report.alreadyThere(), lost, report.checkpoint().last(), seconds, rate);
+    }
+
+    /** Whether Redis (7.0+) counted more entries added to the stream than it holds now: some were trimmed. */
+    static boolean redisSaysTrimmed(Backup backup) {
+        return backup.redis.exists(backup.stream)
+                && backup.redis.xinfoStream(backup.stream).getStreamInfo().get("entries-added") instanceof Long added
+                && added > backup.redis.xlen(backup.stream);
     }
 
     /** A failure as one line: which store, where, and the driver's first sentence, without a stack trace. */
