@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.mongodb.MongoException;
 import com.mongodb.bulk.BulkWriteResult;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -15,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.StreamEntry;
+import relaylab.schedule.CronExpressions;
+import relaylab.schedule.SingleRun;
 import relaylab.store.LessonMongo;
 import relaylab.store.LessonRedis;
 
@@ -25,6 +34,7 @@ import relaylab.store.LessonRedis;
  */
 class BackupOutageTest {
     private static final String STREAM = "chat:messages";
+    private static final Duration WAIT = Duration.ofSeconds(30);
     @TempDir
     Path dir;
 
@@ -93,6 +103,40 @@ class BackupOutageTest {
             Backup backup = new Backup(server.client(), STREAM, mongo.database("relaylab"));
             assertThat(backup.checkpoint().last()).as("checkpoint kept from before the outage").isEqualTo(ids.get(499));
             backup.runOnce(n -> { });
+            assertThat(backedUpIds(backup)).as("ids in MongoDB: every message, once").isEqualTo(ids);
+        }
+    }
+
+    @Test
+    @Tag("task:4")
+    @DisplayName("on a schedule: a tick while MongoDB is down prints one line, the ticks go on, and a later one copies everything")
+    void scheduleRetriesAfterOutage() throws Exception {
+        try (LessonRedis redis = LessonRedis.startEmbedded(dir.resolve("redis")); LessonMongo mongo = LessonMongo.start(null, dir.resolve("mongo"))) {
+            List<String> ids = BackupTest.chat(redis.client(), STREAM, 1_200);
+            Backup backup = new Backup(redis.client(), STREAM, mongo.database("relaylab"));
+            mongo.stopServer();
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+            try (SingleRun job = new SingleRun("backup", lines::add, e -> BackupCommand.describe(e, redis, mongo))) {
+                Schedule.start(CronExpressions.parse("* * * * * *"), ZonedDateTime.now(), timer,
+                        time -> job.start(time.toString(), () -> BackupCommand.backupNow(backup, time.toString())));
+                String failed = null;
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (failed == null && System.nanoTime() - deadline < 0) {
+                    String line = lines.poll(1, TimeUnit.SECONDS);
+                    failed = line != null && line.contains("failed") ? line : null;
+                }
+                assertThat(failed).as("the line of a tick while MongoDB is down (waited %s)", WAIT).isNotNull()
+                        .contains("backup failed: MongoDB at " + mongo.uri()).endsWith("; the next tick retries");
+                mongo.startServer();
+                deadline = System.nanoTime() + WAIT.toNanos();
+                while (!backup.checkpoint().last().equals(ids.get(ids.size() - 1)) && System.nanoTime() - deadline < 0) {
+                    lines.poll(100, TimeUnit.MILLISECONDS);
+                }
+                assertThat(backup.checkpoint().last()).as("checkpoint once MongoDB is back (waited %s)", WAIT).isEqualTo(ids.get(ids.size() - 1));
+            } finally {
+                timer.shutdownNow();
+            }
             assertThat(backedUpIds(backup)).as("ids in MongoDB: every message, once").isEqualTo(ids);
         }
     }
