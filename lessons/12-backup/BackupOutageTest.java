@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisException;
@@ -31,10 +32,13 @@ import relaylab.store.LessonRedis;
  * MongoDB or Redis goes down in the middle of a run: that run fails with one line, the next run (the
  * next tick) copies the rest, and nothing is skipped. Both servers are embedded here, because only a
  * server the test started can be stopped; both keep their data in files, so it survives the outage.
+ * The timeout is above every wait inside a test, so a failing test still stops the servers it started.
  */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
 class BackupOutageTest {
     private static final String STREAM = "chat:messages";
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Each wait of the schedule test; both together stay well inside its @Timeout, so a failure still closes the servers. */
+    private static final Duration WAIT = Duration.ofSeconds(20);
     @TempDir
     Path dir;
 

@@ -90,7 +90,16 @@ public final class LessonMongo implements AutoCloseable {
     }
 
     private static MongoBackend backend(Path dataFile) {
-        return dataFile == null ? new MemoryBackend() : new H2Backend(dataFile.toString());
+        if (dataFile == null) {
+            return new MemoryBackend();
+        }
+        try {
+            return new H2Backend(dataFile.toString());
+        } catch (RuntimeException e) {
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IllegalStateException("the embedded MongoDB cannot open its data file " + dataFile + " (" + reason + "): "
+                    + (reason.contains("locked") ? "another process uses it; is this lesson running already?" : "delete it to start empty"), e);
+        }
     }
 
     /**

@@ -58,4 +58,13 @@ class LessonMongoTest {
         assertThatThrownBy(() -> LessonMongo.start("localhost:27017", null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mongodb://host:27017");
     }
+
+    @Test
+    @DisplayName("a data file in use by another embedded server is refused with one sentence")
+    void dataFileInUse() {
+        try (LessonMongo first = LessonMongo.start(null, dir)) {
+            assertThatThrownBy(() -> LessonMongo.start(null, dir)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(dir.resolve(LessonMongo.DATA_FILE).toString()).hasMessageContaining("another process uses it");
+        }
+    }
 }
