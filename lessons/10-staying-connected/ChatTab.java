@@ -124,7 +124,7 @@ final class ChatTab implements AutoCloseable {
         guarded(() -> {
             StayingConnected.Catchup c = RealtimeJson.convert(catchup, StayingConnected.Catchup.class);
             long recovered = c.messages().stream().filter(screen::show).count();
-            log.accept(name + ": " + (c.resumed() ? "back, " + recovered + " missed messages recovered"
+            log.accept(name + ": " + (c.resumed() ? "back, " + recovered + " missed message" + (recovered == 1 ? "" : "s") + " recovered"
                     : "got the recent history, " + recovered + " messages new to this tab"));
             return true;
         });

@@ -23,7 +23,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import picocli.CommandLine;
 import relaylab.realtime.RealtimeConfig;
@@ -34,10 +33,8 @@ import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 
 /**
- * Lesson 10: a chat that survives a bad network. Every message gets the next offset; a client that
- * comes back sends the last offset it saw and gets what it missed, or the recent history when that is
- * too far back. The clients (ChatTab.java, index.html) notice a dead connection, come back with
- * backoff and jitter, and show every message exactly once.
+ * Lesson 10: a chat that survives a bad network. Every message gets the next offset; a tab that comes back
+ * sends the last offset it saw and gets what it missed (the tabs: ChatTab.java and index.html).
  */
 @Lesson(number = 10, title = "Staying connected",
         summary = "Heartbeats that notice a dead peer, reconnection with backoff and jitter, resuming from the last"
@@ -50,12 +47,10 @@ public class StayingConnected {
     static final String LIVE = "live";                             // the room of sockets that are caught up
 
     /** A chat message; offset orders all of them, id is chosen by the sender's tab (the same when it resends). */
-    record Message(long offset, String id, String from, String text, long at) {
-    }
+    record Message(long offset, String id, String from, String text, long at) { }
 
     /** What a socket gets when it connects: what it missed (resumed) or the recent history (not resumed). */
-    record Catchup(boolean resumed, List<Message> messages) {
-    }
+    record Catchup(boolean resumed, List<Message> messages) { }
 
     /** The acknowledgement of say: the message's offset, or why it was refused. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -76,7 +71,6 @@ public class StayingConnected {
     long lastOffset;                                     // the newest message's offset, 0 before any; guarded by this
     LongSupplier clock = System::currentTimeMillis;      // tests move time forward
     final RealtimeServer server;
-    final Map<String, Integer> disconnects = new ConcurrentHashMap<>();   // reason -> how many, e.g. "ping timeout"
     final TodoRecorder unfinished = new TodoRecorder(Reply::refused);
 
     /** Serves the page and sets the heartbeat; main and the tests both use it. */
@@ -90,7 +84,6 @@ public class StayingConnected {
         server.on("connection", socket -> {
             socket.data().put("name", socket.handshake().auth().get("name") instanceof String s && !s.isBlank() ? s : "guest");
             socket.on("say", (args, ack) -> ack.send(say(socket, args)));
-            socket.onDisconnect(reason -> disconnects.merge(reason, 1, Integer::sum));
             synchronized (this) {   // post waits meanwhile: nothing slips between the catch-up and the live room
                 Object offset = socket.handshake().auth().get("offset");
                 socket.emit("catchup", catchUp(offset instanceof Number n ? n.longValue() : null));

@@ -1,4 +1,5 @@
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +43,11 @@ final class FlakyChat {
                 description = "let ada and bob chat (--no-bots for a quiet chat)")
         boolean bots;
 
+        @Option(names = "--measure", defaultValue = "0", paramLabel = "N",
+                description = "instead of the demo: N times, cut the network, post a message, restore it, and print how long"
+                        + " until a tab shows that message; then the medians")
+        int measure;
+
         @Override
         public void run() {
             Exercise.run(StayingConnected.class, () -> {
@@ -73,6 +79,10 @@ final class FlakyChat {
                         System.out.println("proxy: the network freezes for " + blackhole.toSeconds() + " s (nothing is closed)");
                         proxy.freeze(blackhole);
                     }, 10, 30, TimeUnit.SECONDS);
+                }
+                if (measure > 0) {
+                    measure(app, proxy, measure);
+                    return;
                 }
                 if (bots) {
                     chat(app, "http://127.0.0.1:" + proxy.port(), network);
@@ -110,6 +120,58 @@ final class FlakyChat {
             }
         }, 10, 10, TimeUnit.SECONDS);
         first.await();
+    }
+
+    /**
+     * Restore-to-screen time of a missed message, n times: total (from restore() until the tab shows it), and the part
+     * after the tab's backoff timer fired (reconnect, catch-up, show), since the timer itself is chance.
+     */
+    private static void measure(StayingConnected app, FlakyProxy proxy, int n) throws InterruptedException {
+        long[] timerDue = {0};
+        ChatTab tab = new ChatTab("probe", "http://127.0.0.1:" + proxy.port(), ChatTab.Options.lesson(), line -> {
+            Matcher m = Pattern.compile("reconnecting in (\\d+) ms").matcher(line);
+            if (m.find()) {
+                timerDue[0] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(m.group(1)));
+            }
+        });
+        List<Long> totals = new ArrayList<>();
+        List<Long> afterTimer = new ArrayList<>();
+        try (tab) {
+            awaitTrue(tab::connected, "the probe tab connects");
+            for (int i = 1; i <= n; i++) {
+                proxy.cut();
+                awaitTrue(() -> !tab.connected() && timerDue[0] != 0, "the probe tab notices the cut");
+                String id = "measure-" + i + "-" + System.nanoTime();
+                app.post(id, "server", "missed message " + i);
+                long restored = System.nanoTime();
+                proxy.restore();
+                awaitTrue(() -> tab.screen.messages().stream().anyMatch(m -> m.id().equals(id)), "the missed message shows");
+                long shown = System.nanoTime();
+                totals.add(TimeUnit.NANOSECONDS.toMicros(shown - restored));
+                afterTimer.add(TimeUnit.NANOSECONDS.toMicros(shown - Math.max(restored, timerDue[0])));
+                timerDue[0] = 0;
+                System.out.printf("run %d: %.1f ms from restore to the missed message on screen, %.1f ms after the backoff timer fired%n",
+                        i, totals.get(i - 1) / 1000.0, afterTimer.get(i - 1) / 1000.0);
+            }
+        }
+        System.out.printf("median of %d: %.1f ms from restore, %.1f ms after the backoff timer (reconnect + catch-up + show)%n",
+                n, median(totals) / 1000.0, median(afterTimer) / 1000.0);
+    }
+
+    private static double median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        int mid = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2.0;
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("waited 30 s in vain for this: " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
     }
 
     /** Reads 5s, 500ms, 2m or a bare number of seconds. */
