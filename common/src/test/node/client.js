@@ -23,7 +23,8 @@ function connect(command) {
     sockets[name] = socket;
     socket.on('connect', () => {
         const engine = socket.io.engine;
-        report({ type: 'connect', name, id: socket.id, transport: engine && engine.transport ? engine.transport.name : null });
+        report({ type: 'connect', name, id: socket.id, transport: engine && engine.transport ? engine.transport.name : null,
+            recovered: socket.recovered === true });
     });
     socket.on('connect_error', (err) => {
         report({ type: 'connect_error', name, message: err.message, data: err.data === undefined ? null : err.data,
@@ -69,6 +70,8 @@ readline.on('line', (line) => {
         }
     } else if (command.cmd === 'disconnect' && socket) {
         socket.disconnect();
+    } else if (command.cmd === 'drop' && socket) {
+        socket.io.engine.close(); // the connection drops as if the network failed: the client reconnects by itself
     } else if (command.cmd === 'exit') {
         process.exit(0);
     } else {

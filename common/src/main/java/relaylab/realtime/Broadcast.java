@@ -49,11 +49,27 @@ public final class Broadcast {
         if (RealtimeSocket.RESERVED.contains(event)) {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
         }
-        Outbound packet = Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args));
-        Fanout fanout = new Fanout(packet, namespace.sockets.size(), false);
+        ConnectionRecovery recovery = namespace.server().recovery;
+        if (recovery != null) {   // kept with its offset for the sockets that will come back, in one step with the delivery
+            synchronized (recovery.lock(namespace.name())) {
+                List<String> exceptIds = excluded == null ? except : concat(except, excluded.id());
+                return deliver(recovery.keep(namespace.name(), event, args, rooms, exceptIds), false);
+            }
+        }
+        return deliver(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)), false);
+    }
+
+    private int deliver(Outbound packet, boolean droppable) {
+        Fanout fanout = new Fanout(packet, namespace.sockets.size(), droppable);
         forEachTarget(fanout);
         fanout.flush();
         return fanout.count;
+    }
+
+    private static List<String> concat(List<String> list, String one) {
+        List<String> all = new ArrayList<>(list);
+        all.add(one);
+        return all;
     }
 
     /**
@@ -138,11 +154,7 @@ public final class Broadcast {
         if (RealtimeSocket.RESERVED.contains(event)) {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
         }
-        Outbound packet = Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args));
-        Fanout fanout = new Fanout(packet, namespace.sockets.size(), true);
-        forEachTarget(fanout);
-        fanout.flush();
-        return fanout.count;
+        return deliver(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)), true);
     }
 
     /** Makes every target socket join {@code room} (e.g. move everyone of room "a" into "b"). */

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -695,8 +696,21 @@ final class EngineConnection {
         @SuppressWarnings("unchecked")
         Map<String, Object> auth = packet.data() == null ? Map.of() : (Map<String, Object>) packet.data();
         Handshake handshake = new Handshake(auth, query, headers, address, time);
-        RealtimeSocket socket = new RealtimeSocket(Ids.next(), namespace, this, handshake);
-        namespace.runMiddlewares(socket, refusal -> inbox.execute(() -> {
+        ConnectionRecovery recovery = server.recovery;
+        ConnectionRecovery.Resumption resumption = recovery == null ? null
+                : recovery.resume(name, auth.get("pid"), auth.get("offset"));
+        if (resumption != null && resumption.refusal() != null) {
+            LOG.log(System.Logger.Level.INFO, "connection " + sid + " could not recover its state on " + name + ": "
+                    + resumption.refusal() + "; it starts a fresh session");
+        }
+        boolean resumed = resumption != null && resumption.session() != null;
+        RealtimeSocket socket = resumed
+                ? new RealtimeSocket(resumption.session().sid(), resumption.session().pid(), true, namespace, this, handshake)
+                : new RealtimeSocket(Ids.next(), recovery == null ? null : ConnectionRecovery.newPid(), false, namespace, this, handshake);
+        if (resumed) {
+            socket.data().putAll(resumption.session().data());
+        }
+        Consumer<Namespace.Refusal> admit = refusal -> inbox.execute(() -> {
             if (closed) {
                 return;
             }
@@ -722,12 +736,38 @@ final class EngineConnection {
             try {
                 sockets.put(name, socket);
                 socket.markConnected();
-                namespace.add(socket);
+                if (resumed) {
+                    resume(socket, resumption, recovery);
+                } else {
+                    namespace.add(socket);
+                }
                 namespace.fireConnect(socket);
             } finally {
-                release(new Outbound("40" + prefix + "{\"sid\":\"" + socket.id() + "\"}", null));
+                String answer = socket.pid == null ? "{\"sid\":\"" + socket.id() + "\"}"
+                        : "{\"sid\":\"" + socket.id() + "\",\"pid\":\"" + socket.pid + "\"}";
+                release(new Outbound("40" + prefix + answer, null));
             }
-        }));
+        });
+        if (resumed && recovery.skipMiddlewares) {
+            admit.accept(null);   // socket.io's default: a recovered socket passed the middlewares already
+        } else {
+            namespace.runMiddlewares(socket, admit);
+        }
+    }
+
+    /**
+     * Puts a recovered socket back: in the namespace and its rooms, then the events it missed, in one step against
+     * broadcasts (under the recovery lock), so that each event arrives once, in order, before live ones.
+     */
+    private void resume(RealtimeSocket socket, ConnectionRecovery.Resumption resumption, ConnectionRecovery recovery) {
+        String name = socket.namespace().name();
+        synchronized (recovery.lock(name)) {
+            socket.namespace().add(socket);
+            resumption.session().rooms().forEach(socket::join);
+            for (Outbound missed : recovery.missed(name, resumption.afterSequence(), socket.rooms())) {
+                send(missed);
+            }
+        }
     }
 
     void socketClosed(RealtimeSocket socket) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,6 +64,9 @@ public final class RealtimeClient implements AutoCloseable {
     private boolean connected;
     private boolean stopped;
     private String id;
+    private String pid;          // the private session id of connection state recovery, when the server offers it
+    private String lastOffset;   // the offset of the last event received (its last argument), sent back with pid
+    private boolean recovered;
     private int attempts;
     private String closeReason;
     private String lastError;
@@ -121,6 +125,14 @@ public final class RealtimeClient implements AutoCloseable {
     /** The socket id given by the server, or null while not connected. */
     public synchronized String id() {
         return connected ? id : null;
+    }
+
+    /**
+     * True when the last (re)connection recovered the previous session (server with connection state recovery):
+     * same id, rooms and data on the server, and the events missed meanwhile were received before "connect".
+     */
+    public synchronized boolean recovered() {
+        return recovered;
     }
 
     /** True while connected to the namespace. */
@@ -415,8 +427,20 @@ public final class RealtimeClient implements AutoCloseable {
         armWatchdog(t);
         String auth;
         try {
-            Map<String, ?> values = options.auth.get();
-            auth = values == null || values.isEmpty() ? "" : RealtimeJson.MAPPER.writeValueAsString(values);
+            Map<String, Object> values = new LinkedHashMap<>();
+            synchronized (this) {
+                if (pid != null) {   // asks the server to recover the session, as socket.io's client does
+                    values.put("pid", pid);
+                    if (lastOffset != null) {
+                        values.put("offset", lastOffset);
+                    }
+                }
+            }
+            Map<String, ?> given = options.auth.get();
+            if (given != null) {
+                values.putAll(given);
+            }
+            auth = values.isEmpty() ? "" : RealtimeJson.MAPPER.writeValueAsString(values);
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "cannot send the auth object of " + url + ": " + e.getMessage()
                     + "; connecting without it");
@@ -476,9 +500,12 @@ public final class RealtimeClient implements AutoCloseable {
         switch (packet.type()) {
             case Packet.CONNECT -> {
                 Object sid = packet.data() instanceof Map<?, ?> m ? m.get("sid") : null;
+                Object newPid = packet.data() instanceof Map<?, ?> m ? m.get("pid") : null;
                 List<Outbound> pending;
                 synchronized (this) {
                     id = String.valueOf(sid);
+                    recovered = newPid != null && newPid.equals(pid);
+                    pid = newPid instanceof String p ? p : null;
                     connected = true;
                     attempts = 0;
                     lastError = null;
@@ -522,6 +549,11 @@ public final class RealtimeClient implements AutoCloseable {
             case Packet.EVENT, Packet.BINARY_EVENT -> {
                 String event = packet.eventName();
                 List<Object> args = packet.arguments();
+                synchronized (this) {
+                    if (pid != null && !args.isEmpty() && args.get(args.size() - 1) instanceof String offset) {
+                        lastOffset = offset;   // with recovery on, the server appends each kept event's offset
+                    }
+                }
                 Ack ack = packet.ackId() < 0 ? Ack.NONE : replyAck(t, packet.ackId());
                 fireEvent(event, args, ack);
             }
