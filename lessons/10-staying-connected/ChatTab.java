@@ -72,16 +72,26 @@ final class ChatTab implements AutoCloseable {
 
     private void send(RealtimeClient via, Map<String, String> message) {
         via.emitWithAck("say", ACK_WAIT, message).whenComplete((reply, error) -> {
+            Object answer = error == null && !reply.isEmpty() ? reply.get(0) : null;
+            boolean ok = answer instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("ok"));
             synchronized (this) {
-                if (error == null && unacked.remove(message.get("id")) != null) {
-                    sent++;
-                    return;
-                }
-                if (error == null || via != client || !via.connected()) {
-                    return;   // acknowledged twice, or the connection is gone: the next one sends it again
+                if (error == null) {
+                    if (unacked.remove(message.get("id")) == null) {
+                        return;   // acknowledged twice (sent again after a drop): counted once
+                    }
+                    if (ok) {
+                        sent++;
+                        return;
+                    }
+                } else if (via != client || !via.connected()) {
+                    return;   // the connection is gone: the next one sends it again
                 }
             }
-            send(via, message);   // no answer in time on a live connection: try again
+            if (error == null) {
+                log.accept(name + ": the server refused \"" + message.get("text") + "\": " + answer);
+            } else {
+                send(via, message);   // no answer in time on a live connection: try again
+            }
         });
     }
 

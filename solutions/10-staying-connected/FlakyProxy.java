@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -161,10 +160,10 @@ final class FlakyProxy implements AutoCloseable {
                     out.write(buffer, 0, n);
                     out.flush();
                 }
-            } catch (SocketException e) {
-                // the other direction or drop() closed the sockets: the normal end of a link
             } catch (IOException e) {
-                System.err.println("flaky proxy: a connection failed: " + e.getMessage());
+                if (!closed) {   // when drop() or the other direction closed the link, this is its normal end
+                    System.err.println("flaky proxy: a connection ended: " + e.getMessage());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -187,7 +186,7 @@ final class FlakyProxy implements AutoCloseable {
         try {
             socket.close();
         } catch (IOException e) {
-            // closing a socket that is already broken: nothing left to release
+            System.err.println("flaky proxy: closing a socket failed: " + e.getMessage());
         }
     }
 
