@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import relaylab.realtime.RealtimeClient;
 import relaylab.realtime.RealtimeJson;
+import relaylab.realtime.client.RealtimeClient;
 import relaylab.workbook.Task;
 
 /**

@@ -7,6 +7,9 @@
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES Packets.java PendingAcks.java WireClient.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
@@ -21,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeServer;
 import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
@@ -116,6 +120,7 @@ public class EventsProtocol implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
         System.exit(new CommandLine(new EventsProtocol()).execute(args));
     }
 }

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import relaylab.realtime.RealtimeClient;
 import relaylab.realtime.RealtimeJson;
+import relaylab.realtime.client.RealtimeClient;
 
 /**
  * What lesson 09's main shows before you open the page: two bots register, type and chat, then ada

@@ -9,7 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.client.RealtimeClient;
 import relaylab.realtime.RealtimeJson;
 
 /**

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.client.RealtimeClient;
 import relaylab.realtime.testing.RealtimeFixture;
 
 /** Task 1: the client declares a silent connection dead; the server closes one that stops answering pings. */

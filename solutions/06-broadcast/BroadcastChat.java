@@ -7,6 +7,9 @@
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES ChatWorker.java
 //SOURCES ChatCrew.java
 //FILES index.html
@@ -18,6 +21,7 @@ import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
@@ -143,6 +147,7 @@ public class BroadcastChat implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
         System.exit(new CommandLine(new BroadcastChat()).execute(args));
     }
 }

@@ -6,8 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import relaylab.realtime.RealtimeClient;
 import relaylab.realtime.TodoRecorder;
+import relaylab.realtime.client.RealtimeClient;
 
 /**
  * The demo of {@code ./jbang lesson06 --workers N}: a crew of chat workers, each talking in its own thread, and a

@@ -6,9 +6,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeServer;
+import relaylab.realtime.client.RealtimeClient;
 import relaylab.workbook.Exercise;
 
 /**
@@ -31,6 +32,7 @@ final class RoomsBots {
 
         @Override
         public void run() {
+            Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
             Exercise.run(Rooms.class, () -> {
                 if (Rooms.class.getClassLoader().getResource("index.html") == null) {
                     throw new IllegalStateException("index.html is not on the classpath; start the lesson with ./jbang lesson08");

@@ -7,6 +7,9 @@
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES UserRegistry.java
 //SOURCES ChatHistory.java
 //SOURCES ChatBots.java
@@ -21,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
@@ -182,6 +186,7 @@ public class ChatApp {
     }
 
     public static void main(String[] args) {
+        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
         System.exit(new CommandLine(new Main()).execute(args));
     }
 }

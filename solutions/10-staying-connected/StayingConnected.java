@@ -7,6 +7,9 @@
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES Heartbeat.java
 //SOURCES Backoff.java
 //SOURCES Screen.java

@@ -7,6 +7,9 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../realtime/*.java
+//SOURCES ../realtime/client/*.java
+//SOURCES ../realtime/internal/*.java
+//SOURCES ../realtime/protocol/*.java
 //SOURCES RawFanOutServer.java
 
 package relaylab.bench;

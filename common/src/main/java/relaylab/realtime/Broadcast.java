@@ -1,6 +1,8 @@
 package relaylab.realtime;
 
 import org.xnio.XnioIoThread;
+import relaylab.realtime.protocol.Outbound;
+import relaylab.realtime.protocol.PacketCodec;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,10 +47,7 @@ public final class Broadcast {
 
     /** Sends the event to every target socket; returns how many sockets it was sent to. */
     public int emit(String event, Object... args) {
-        Objects.requireNonNull(event, "event");
-        if (RealtimeSocket.RESERVED.contains(event)) {
-            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
-        }
+        PacketCodec.checkEmittable(event);
         ConnectionRecovery recovery = namespace.server().recovery;
         if (recovery != null) {   // kept with its offset for the sockets that will come back, in one step with the delivery
             synchronized (recovery.lock(namespace.name())) {
@@ -56,7 +55,7 @@ public final class Broadcast {
                 return deliver(recovery.keep(namespace.name(), event, args, rooms, exceptIds), false);
             }
         }
-        return deliver(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)), false);
+        return deliver(PacketCodec.encodeEvent(namespace.name(), event, -1, args), false);
     }
 
     private int deliver(Outbound packet, boolean droppable) {
@@ -93,7 +92,7 @@ public final class Broadcast {
             this.droppable = droppable;
         }
 
-        private void sendDirect(EngineConnection connection) {
+        private void sendDirect(EngineSession connection) {
             if (droppable) {
                 connection.sendVolatile(packet);
             } else {
@@ -104,7 +103,7 @@ public final class Broadcast {
         @Override
         public void accept(RealtimeSocket socket) {
             count++;
-            EngineConnection connection = socket.connection;
+            EngineSession connection = socket.connection.session;
             WebSocketWriter writer = connection.webSocketWriter();
             if (writer == null) {
                 sendDirect(connection);
@@ -150,11 +149,8 @@ public final class Broadcast {
 
     /** Like {@link #emit} but each target may drop it when its connection is not ready (see {@link RealtimeSocket#volatileEmit}). */
     public int volatileEmit(String event, Object... args) {
-        Objects.requireNonNull(event, "event");
-        if (RealtimeSocket.RESERVED.contains(event)) {
-            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
-        }
-        return deliver(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)), true);
+        PacketCodec.checkEmittable(event);
+        return deliver(PacketCodec.encodeEvent(namespace.name(), event, -1, args), true);
     }
 
     /** Makes every target socket join {@code room} (e.g. move everyone of room "a" into "b"). */

@@ -1,5 +1,8 @@
 package relaylab.realtime;
 
+import relaylab.realtime.protocol.Outbound;
+import relaylab.realtime.protocol.PacketCodec;
+
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -89,7 +92,7 @@ final class ConnectionRecovery {
         Object[] withOffset = new Object[args.length + 1];
         System.arraycopy(args, 0, withOffset, 0, args.length);
         withOffset[args.length] = prefix + "-" + sequence;
-        Outbound packet = Packet.encode(Packet.EVENT, namespace, -1, Packet.eventData(event, withOffset));
+        Outbound packet = PacketCodec.encodeEvent(namespace, event, -1, withOffset);
         log.kept.addLast(new Kept(sequence, packet, Set.copyOf(rooms), Set.copyOf(except), now));
         return packet;
     }

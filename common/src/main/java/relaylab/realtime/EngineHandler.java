@@ -9,19 +9,18 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
-import io.undertow.websockets.core.AbstractReceiveListener;
-import io.undertow.websockets.core.BufferedBinaryMessage;
-import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 import io.undertow.websockets.spi.AsyncWebSocketHttpServerExchange;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
+import relaylab.realtime.protocol.EngineError;
+import relaylab.realtime.protocol.Outbound;
+import relaylab.realtime.protocol.PacketCodec;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,11 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code /socket.io/} endpoint: validates the Engine.IO query (EIO=4, transport, sid), opens
- * sessions, serves polling GET/POST, and hands WebSocket upgrades to Undertow.
+ * sessions ({@link EngineSession}), hands polling GET/POST to the session's {@link PollingTransport}, and does
+ * the WebSocket upgrade, after which a {@link WebSocketTransport} reads and a {@link WebSocketWriter} writes.
  */
 final class EngineHandler implements HttpHandler {
     private static final System.Logger LOG = System.getLogger("relaylab.realtime");
-    private static final AttachmentKey<EngineConnection> UPGRADING = AttachmentKey.create(EngineConnection.class);
+    private static final AttachmentKey<EngineSession> UPGRADING = AttachmentKey.create(EngineSession.class);
     private static final AttachmentKey<ClientInfo> NEW_SESSION = AttachmentKey.create(ClientInfo.class);
 
     /** What we keep of the first HTTP request of a session. */
@@ -69,34 +69,38 @@ final class EngineHandler implements HttpHandler {
         String transport = param(exchange, "transport");
         String sid = param(exchange, "sid");
         if (!"4".equals(eio)) {
-            reject(exchange, 5, "Unsupported protocol version", "EIO=" + eio);
+            reject(exchange, EngineError.UNSUPPORTED_PROTOCOL_VERSION, "EIO=" + eio);
             return;
         }
         boolean polling = "polling".equals(transport) && cfg.allowPolling;
         if (!polling && !"websocket".equals(transport)) {
-            reject(exchange, 0, "Transport unknown", "transport=" + transport);
+            reject(exchange, EngineError.TRANSPORT_UNKNOWN, "transport=" + transport);
             return;
         }
         if (!polling) {
             HeaderValues upgrade = exchange.getRequestHeaders().get(Headers.UPGRADE);
             if (upgrade == null || !"websocket".equalsIgnoreCase(upgrade.getFirst())
                     || !exchange.getRequestMethod().equals(Methods.GET)) {
-                reject(exchange, 3, "Bad request", "transport=websocket without a WebSocket upgrade");
+                reject(exchange, EngineError.BAD_REQUEST, "transport=websocket without a WebSocket upgrade");
                 return;
             }
             if (sid != null) {
-                EngineConnection connection = server.connection(sid);
+                EngineSession connection = server.connection(sid);
                 if (connection == null) {
-                    reject(exchange, 1, "Session ID unknown", "sid=" + sid);
+                    reject(exchange, EngineError.UNKNOWN_SID, "sid=" + sid);
                     return;
                 }
                 if (!connection.canUpgrade()) {
-                    reject(exchange, 3, "Bad request", "session " + sid + " cannot be upgraded (already on WebSocket or upgrading)");
+                    reject(exchange, EngineError.BAD_REQUEST, "session " + sid + " cannot be upgraded (already on WebSocket or upgrading)");
                     return;
                 }
                 exchange.putAttachment(UPGRADING, connection);
             } else {
-                exchange.putAttachment(NEW_SESSION, clientInfo(exchange));
+                ClientInfo info = clientInfo(exchange);
+                if (refused(exchange, info)) {
+                    return;
+                }
+                exchange.putAttachment(NEW_SESSION, info);
             }
             upgrade(exchange);
             return;
@@ -105,31 +109,35 @@ final class EngineHandler implements HttpHandler {
         boolean post = exchange.getRequestMethod().equals(Methods.POST);
         if (sid == null) {
             if (!get) {
-                reject(exchange, 2, "Bad handshake method", exchange.getRequestMethod() + " without sid");
+                reject(exchange, EngineError.BAD_HANDSHAKE_METHOD, exchange.getRequestMethod() + " without sid");
                 return;
             }
-            EngineConnection connection = newConnection(clientInfo(exchange));
+            ClientInfo info = clientInfo(exchange);
+            if (refused(exchange, info)) {
+                return;
+            }
+            EngineSession connection = newSession(info, true);
             cors(exchange, cfg);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=UTF-8");
-            exchange.getResponseSender().send(connection.openPacket(true));
+            exchange.getResponseSender().send(connection.openPacket());
             connection.start();
             return;
         }
-        EngineConnection connection = server.connection(sid);
+        EngineSession connection = server.connection(sid);
         if (connection == null) {
-            reject(exchange, 1, "Session ID unknown", "sid=" + sid);
+            reject(exchange, EngineError.UNKNOWN_SID, "sid=" + sid);
             return;
         }
         if (!connection.isPolling()) {
-            reject(exchange, 3, "Bad request", "polling request for session " + sid + " that is not on polling");
+            reject(exchange, EngineError.BAD_REQUEST, "polling request for session " + sid + " that is not on polling");
             return;
         }
         if (get) {
-            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> connection.onPollGet(exchange));
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> connection.polling.onGet(exchange));
         } else if (post) {
-            connection.onPollPost(exchange);
+            connection.polling.onPost(exchange);
         } else {
-            reject(exchange, 3, "Bad request", "method " + exchange.getRequestMethod());
+            reject(exchange, EngineError.BAD_REQUEST, "method " + exchange.getRequestMethod());
         }
     }
 
@@ -149,10 +157,32 @@ final class EngineHandler implements HttpHandler {
         return new ClientInfo(Map.copyOf(query), Map.copyOf(headers), address);
     }
 
-    private EngineConnection newConnection(ClientInfo info) {
-        EngineConnection connection = new EngineConnection(Ids.next(), server, info.query(), info.headers(), info.address());
-        server.addConnection(connection);
-        return connection;
+    /** Asks the config's {@code allowRequest} check, if any; answers 403 (code 4) and returns true when it refuses. */
+    private boolean refused(HttpServerExchange exchange, ClientInfo info) {
+        RealtimeConfig.AllowRequest check = server.config.allowRequest;
+        if (check == null) {
+            return false;
+        }
+        String refusal;
+        try {
+            refusal = check.refusal(new Handshake(Map.of(), info.query(), info.headers(), info.address(), Instant.now()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "the allowRequest check threw " + e + "; refusing the request", e);
+            refusal = "Forbidden";
+        }
+        if (refusal == null) {
+            return false;
+        }
+        LOG.log(System.Logger.Level.INFO, "refused a handshake from " + info.address() + ": " + refusal);
+        cors(exchange, server.config);
+        error(exchange, EngineError.FORBIDDEN, refusal);
+        return true;
+    }
+
+    private EngineSession newSession(ClientInfo info, boolean polling) {
+        EngineSession session = new EngineSession(Ids.next(), server, polling, info.query(), info.headers(), info.address());
+        server.addConnection(session);
+        return session;
     }
 
     /**
@@ -162,7 +192,7 @@ final class EngineHandler implements HttpHandler {
     private void upgrade(HttpServerExchange exchange) {
         AsyncWebSocketHttpServerExchange facade = new AsyncWebSocketHttpServerExchange(exchange, peers);
         if (!handshake.matches(facade)) {
-            reject(exchange, 3, "Bad request", "not a version 13 WebSocket handshake (Sec-WebSocket-Key/Version)");
+            reject(exchange, EngineError.BAD_REQUEST, "not a version 13 WebSocket handshake (Sec-WebSocket-Key/Version)");
             return;
         }
         exchange.upgradeChannel((StreamConnection connection, HttpServerExchange upgraded) -> {
@@ -173,12 +203,12 @@ final class EngineHandler implements HttpHandler {
     }
 
     private void onWebSocket(WebSocketHttpExchange exchange, WebSocketChannel channel, StreamConnection stream) {
-        EngineConnection upgrading = exchange.getAttachment(UPGRADING);
-        EngineConnection connection;
+        EngineSession upgrading = exchange.getAttachment(UPGRADING);
+        EngineSession session;
         if (upgrading != null) {
-            connection = upgrading;
-            WebSocketWriter.attach(channel, stream.getSinkChannel(), connection);
-            if (!connection.attachProbe(channel)) {
+            session = upgrading;
+            WebSocketWriter.attach(channel, stream.getSinkChannel(), session);
+            if (!session.attachProbe(channel)) {
                 return;
             }
         } else {
@@ -187,113 +217,38 @@ final class EngineHandler implements HttpHandler {
                 IoUtils.safeClose(channel);
                 return;
             }
-            connection = newConnection(info);
-            WebSocketWriter writer = WebSocketWriter.attach(channel, stream.getSinkChannel(), connection);
-            connection.attachWebSocket(channel);
-            writer.send(new Outbound(connection.openPacket(false), null));
-            connection.start();
+            session = newSession(info, false);
+            WebSocketWriter writer = WebSocketWriter.attach(channel, stream.getSinkChannel(), session);
+            session.attachWebSocket(channel);
+            writer.send(new Outbound(session.openPacket(), null));
+            session.start();
         }
-        int max = server.config.maxPayload;
-        channel.getReceiveSetter().set(new AbstractReceiveListener() {
-            @Override
-            protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
-                String text = message.getData();
-                if (connection.isProbe(ch)) {
-                    connection.onProbeText(ch, text);
-                } else {
-                    connection.onText(text);
-                }
-            }
-
-            @Override
-            protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
-                try (var pooled = message.getData()) {
-                    connection.onBinary(concat(pooled.getResource()).array());
-                }
-            }
-
-            @Override
-            protected void onFullPingMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
-                try (var pooled = message.getData()) {
-                    WebSocketWriter.of(ch).pong(concat(pooled.getResource()));
-                }
-            }
-
-            @Override
-            protected void onFullCloseMessage(WebSocketChannel ch, BufferedBinaryMessage message) throws IOException {
-                WebSocketWriter writer = WebSocketWriter.of(ch);
-                boolean halfWritten = writer.hasPending();
-                writer.stop();
-                if (halfWritten) {
-                    // a frame may be half written: Undertow's close frame cannot follow it, so just hang up
-                    message.getData().close();
-                    IoUtils.safeClose(ch);
-                    return;
-                }
-                super.onFullCloseMessage(ch, message);
-            }
-
-            @Override
-            protected long getMaxTextBufferSize() {
-                return max;
-            }
-
-            @Override
-            protected long getMaxBinaryBufferSize() {
-                return max;
-            }
-
-            @Override
-            protected void onError(WebSocketChannel ch, Throwable error) {
-                String message = String.valueOf(error.getMessage());
-                if (error instanceof IOException && message.contains("max message size")) {
-                    LOG.log(System.Logger.Level.WARNING, "connection " + connection.sid + " sent a WebSocket message larger than"
-                            + " maxPayload " + max + " bytes; closing it");
-                } else {
-                    LOG.log(System.Logger.Level.INFO, "connection " + connection.sid + ": WebSocket error " + error + "; closing it");
-                }
-                if (!connection.isProbe(ch)) {
-                    connection.close("transport error");
-                }
-                IoUtils.safeClose(ch);
-            }
-        });
-        channel.resumeReceives();
+        WebSocketTransport.listen(session, channel);
     }
 
     // ------------------------------------------------------------------ helpers
-
-    /** The bytes of a message Undertow hands over in several buffers, in one heap buffer. */
-    private static ByteBuffer concat(ByteBuffer[] buffers) {
-        int size = 0;
-        for (ByteBuffer b : buffers) {
-            size += b.remaining();
-        }
-        ByteBuffer all = ByteBuffer.allocate(size);
-        for (ByteBuffer b : buffers) {
-            all.put(b);
-        }
-        return all.flip();
-    }
 
     private static String param(HttpServerExchange exchange, String name) {
         Deque<String> values = exchange.getQueryParameters().get(name);
         return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
-    private void reject(HttpServerExchange exchange, int code, String message, String detail) {
+    private void reject(HttpServerExchange exchange, EngineError error, String detail) {
         LOG.log(System.Logger.Level.INFO, "rejected " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
-                + "?" + EngineConnection.abbreviate(exchange.getQueryString()) + " from " + exchange.getSourceAddress()
-                + ": " + message + " (" + detail + ")");
+                + "?" + PacketCodec.abbreviate(exchange.getQueryString()) + " from " + exchange.getSourceAddress()
+                + ": " + error.message() + " (" + detail + ")");
         cors(exchange, server.config);
-        error(exchange, code, message);
+        error(exchange, error, null);
     }
 
-    /** Sends HTTP 400 with the reference server's JSON body {"code":..,"message":..}. */
-    static void error(HttpServerExchange exchange, int code, String message) {
-        exchange.setStatusCode(code == 4 ? StatusCodes.FORBIDDEN : StatusCodes.BAD_REQUEST);
+    /**
+     * Answers with the error's HTTP status (400, or 403 for FORBIDDEN) and the reference server's JSON body
+     * {"code":..,"message":..}, the message being the error's own when {@code message} is null.
+     */
+    static void error(HttpServerExchange exchange, EngineError error, String message) {
+        exchange.setStatusCode(error.httpStatus());
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        exchange.getResponseSender().send("{\"code\":" + code + ",\"message\":\"" + message + "\"}");
+        exchange.getResponseSender().send(error.body(message));
     }
 
     /** Adds the CORS headers for polling when {@code cfg.cors(...)} was set. */

@@ -2,6 +2,7 @@ package relaylab.realtime;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import relaylab.realtime.protocol.PacketCodec;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -112,7 +113,7 @@ final class HandlerBinder {
         String event = null;
         if (kind == Kind.EVENT) {
             event = method.getAnnotation(OnEvent.class).value();
-            if (event.isBlank() || RealtimeSocket.RESERVED.contains(event)) {
+            if (event.isBlank() || PacketCodec.reserved(event)) {
                 throw new IllegalArgumentException(describe(method) + ": @OnEvent(\"" + event
                         + "\") needs a non-empty, non-reserved event name");
             }

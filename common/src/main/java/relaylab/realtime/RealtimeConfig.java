@@ -26,6 +26,7 @@ public final class RealtimeConfig {
     boolean allowPolling = true;
     int ioThreads;
     SSLContext sslContext;
+    AllowRequest allowRequest;
     Duration recoveryMaxDisconnection;   // null: connection state recovery off (the default, as in socket.io)
     boolean recoverySkipMiddlewares;
     final List<HandlerErrorListener> handlerErrorListeners = new ArrayList<>();
@@ -122,16 +123,17 @@ public final class RealtimeConfig {
         return this;
     }
 
-    /** Turns HTTP long-polling on or off (default on); when off only WebSocket connections are accepted. */
-    public RealtimeConfig allowPolling(boolean allow) {
-        this.allowPolling = allow;
-        return this;
-    }
-
-    /** Serves HTTPS and {@code wss://} instead of plain HTTP, with this SSLContext (e.g. a self-signed certificate). */
-    public RealtimeConfig ssl(SSLContext context) {
-        this.sslContext = Objects.requireNonNull(context, "context");
-        return this;
+    /**
+     * Decides, for each new Engine.IO session (the first HTTP request, before any namespace), whether it may
+     * open; the reference server's {@code allowRequest}. Called on an I/O thread: keep it quick.
+     */
+    @FunctionalInterface
+    public interface AllowRequest {
+        /**
+         * Returns null to accept the request, or the reason to refuse it: the client then gets HTTP 403 with
+         * {@code {"code":4,"message":reason}}. The handshake's {@code auth()} is empty at this point.
+         */
+        String refusal(Handshake request);
     }
 
     /**
@@ -146,6 +148,27 @@ public final class RealtimeConfig {
     public RealtimeConfig connectionStateRecovery(Duration maxDisconnection, boolean skipMiddlewares) {
         this.recoveryMaxDisconnection = positive(maxDisconnection, "maxDisconnection");
         this.recoverySkipMiddlewares = skipMiddlewares;
+        return this;
+    }
+
+    /**
+     * Checks each new session before it opens, e.g. its {@code origin} header or its address; a refusal is
+     * answered with HTTP 403 and Engine.IO error code 4 ("Forbidden"), as the reference server does.
+     */
+    public RealtimeConfig allowRequest(AllowRequest check) {
+        this.allowRequest = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
+    /** Turns HTTP long-polling on or off (default on); when off only WebSocket connections are accepted. */
+    public RealtimeConfig allowPolling(boolean allow) {
+        this.allowPolling = allow;
+        return this;
+    }
+
+    /** Serves HTTPS and {@code wss://} instead of plain HTTP, with this SSLContext (e.g. a self-signed certificate). */
+    public RealtimeConfig ssl(SSLContext context) {
+        this.sslContext = Objects.requireNonNull(context, "context");
         return this;
     }
 

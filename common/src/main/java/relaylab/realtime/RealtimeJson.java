@@ -1,8 +1,8 @@
 package relaylab.realtime;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import relaylab.realtime.protocol.PacketCodec;
 
 /**
  * The JSON mapping used by the realtime core (Jackson). Event arguments arrive as plain Java values
@@ -10,9 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code byte[]} for binary); call {@link #convert} when you want a record or another typed value.
  */
 public final class RealtimeJson {
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+    static final ObjectMapper MAPPER = PacketCodec.MAPPER;
 
     private RealtimeJson() {
     }

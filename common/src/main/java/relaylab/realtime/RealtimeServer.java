@@ -37,28 +37,21 @@ import java.util.function.Consumer;
  */
 public final class RealtimeServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("relaylab.realtime");
-    /**
-     * A reserved event the server acknowledges by itself, after every earlier event of the same connection
-     * was handled. Test fixtures use it to know the server is done with what a client sent before.
-     */
-    public static final String SYNC_EVENT = "relaylab:sync";
+    private static final EventInterceptor[] NO_INTERCEPTORS = new EventInterceptor[0];
     private static final String CLIENT_SCRIPT = "relaylab/realtime/socket.io.js";
     private static final AtomicInteger SCHEDULER_COUNT = new AtomicInteger();
-
-    static {
-        Logs.quietLibraries();
-    }
 
     final RealtimeConfig config;
     final ScheduledThreadPoolExecutor scheduler;
     /** Connection state recovery, or null when it is off (the default). */
     final ConnectionRecovery recovery;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
-    private final Map<String, EngineConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, EngineSession> connections = new ConcurrentHashMap<>();
     private final Namespace root;
     private final List<HandlerErrorListener> errorListeners;
     // unfinished TODOs already logged (handler + message): each is logged once per server, not on every call
     private final Set<String> loggedTodos = ConcurrentHashMap.newKeySet();
+    private volatile EventInterceptor[] interceptors = NO_INTERCEPTORS;
     private volatile Undertow undertow;
     private volatile Executor executor;
     private volatile int port = -1;
@@ -160,9 +153,9 @@ public final class RealtimeServer implements AutoCloseable {
     private synchronized void stopNow() {
         stopped = true;
         Undertow server = undertow;
-        List<EngineConnection> open = List.copyOf(connections.values());
+        List<EngineSession> open = List.copyOf(connections.values());
         CountDownLatch drained = new CountDownLatch(open.size());
-        for (EngineConnection connection : open) {
+        for (EngineSession connection : open) {
             connection.close("server shutting down");
             connection.inbox.execute(drained::countDown);
         }
@@ -229,6 +222,18 @@ public final class RealtimeServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Adds an interceptor that sees every event from every client, on any namespace, before the socket's filters,
+     * onAny listeners and handlers (see {@link EventInterceptor}); for cross-cutting tools such as a test fixture.
+     */
+    public synchronized RealtimeServer intercept(EventInterceptor interceptor) {
+        Objects.requireNonNull(interceptor, "interceptor");
+        EventInterceptor[] next = java.util.Arrays.copyOf(interceptors, interceptors.length + 1);
+        next[interceptors.length] = interceptor;
+        interceptors = next;
+        return this;
+    }
+
     /** Sends an event to every socket of the default namespace. */
     public void emit(String event, Object... args) {
         root.emit(event, args);
@@ -270,19 +275,19 @@ public final class RealtimeServer implements AutoCloseable {
         return namespaces.get(name);
     }
 
-    Collection<EngineConnection> connections() {
+    Collection<EngineSession> connections() {
         return List.copyOf(connections.values());
     }
 
-    EngineConnection connection(String sid) {
+    EngineSession connection(String sid) {
         return connections.get(sid);
     }
 
-    void addConnection(EngineConnection connection) {
+    void addConnection(EngineSession connection) {
         connections.put(connection.sid, connection);
     }
 
-    void removeConnection(EngineConnection connection) {
+    void removeConnection(EngineSession connection) {
         connections.remove(connection.sid, connection);
     }
 
@@ -311,6 +316,10 @@ public final class RealtimeServer implements AutoCloseable {
                         + what + " threw: " + e, e);
             }
         }
+    }
+
+    EventInterceptor[] interceptors() {
+        return interceptors;
     }
 
     Executor executor() {

@@ -1,5 +1,9 @@
 package relaylab.realtime;
 
+import relaylab.realtime.protocol.Outbound;
+import relaylab.realtime.protocol.PacketCodec;
+import relaylab.realtime.protocol.PacketType;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,18 +31,15 @@ import java.util.function.Consumer;
  */
 public final class RealtimeSocket {
     private static final System.Logger LOG = System.getLogger("relaylab.realtime");
-    static final Set<String> RESERVED = Set.of("connect", "connect_error", "disconnect", "disconnecting",
-            "newListener", "removeListener");
-
     private final String id;
     private final Namespace namespace;
-    final EngineConnection connection;
-    private final Handshake handshake;
-    private final Set<String> rooms = ConcurrentHashMap.newKeySet(2);
-    private final AtomicBoolean connected = new AtomicBoolean();
     /** The private session id given to the client for connection state recovery; null when recovery is off. */
     final String pid;
     private final boolean recovered;
+    final SocketIoConnection connection;
+    private final Handshake handshake;
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet(2);
+    private final AtomicBoolean connected = new AtomicBoolean();
     private volatile ConcurrentMap<String, Object> data;
     private volatile Map<String, EventHandler[]> handlers = Map.of();
     private volatile List<Consumer<String>> disconnectListeners = List.of();
@@ -51,12 +52,13 @@ public final class RealtimeSocket {
     private record PendingAck(CompletableFuture<List<Object>> future, ScheduledFuture<?> timer, String event) {
     }
 
-    RealtimeSocket(String id, Namespace namespace, EngineConnection connection, Handshake handshake) {
+    RealtimeSocket(String id, Namespace namespace, SocketIoConnection connection, Handshake handshake) {
         this(id, null, false, namespace, connection, handshake);
     }
 
     /** A socket with a private session id {@code pid} (connection state recovery on), {@code recovered} or new. */
-    RealtimeSocket(String id, String pid, boolean recovered, Namespace namespace, EngineConnection connection, Handshake handshake) {
+    RealtimeSocket(String id, String pid, boolean recovered, Namespace namespace, SocketIoConnection connection,
+            Handshake handshake) {
         this.id = id;
         this.pid = pid;
         this.recovered = recovered;
@@ -116,7 +118,7 @@ public final class RealtimeSocket {
     public RealtimeSocket on(String event, EventHandler handler) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(handler, "handler");
-        if (RESERVED.contains(event)) {
+        if (PacketCodec.reserved(event)) {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name; use onDisconnect(...) for disconnects");
         }
         synchronized (this) {
@@ -202,7 +204,7 @@ public final class RealtimeSocket {
             LOG.log(System.Logger.Level.DEBUG, () -> "emit '" + event + "' to disconnected socket " + id + " dropped");
             return this;
         }
-        connection.send(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)));
+        connection.send(PacketCodec.encodeEvent(namespace.name(), event, -1, args));
         return this;
     }
 
@@ -223,7 +225,7 @@ public final class RealtimeSocket {
     public RealtimeSocket volatileEmit(String event, Object... args) {
         checkEventName(event);
         if (connected()) {
-            connection.sendVolatile(Packet.encode(Packet.EVENT, namespace.name(), -1, Packet.eventData(event, args)));
+            connection.sendVolatile(PacketCodec.encodeEvent(namespace.name(), event, -1, args));
         }
         return this;
     }
@@ -255,7 +257,7 @@ public final class RealtimeSocket {
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             pendingAcks.put(ackId, new PendingAck(future, timer, event));
         }
-        connection.send(Packet.encode(Packet.EVENT, namespace.name(), ackId, Packet.eventData(event, args)));
+        connection.send(PacketCodec.encodeEvent(namespace.name(), event, ackId, args));
         return future;
     }
 
@@ -309,7 +311,7 @@ public final class RealtimeSocket {
     /** Disconnects this socket from its namespace: the client gets a DISCONNECT packet and reason "io server disconnect". */
     public void disconnect() {
         if (connected()) {
-            connection.send(new Outbound("41" + (namespace.name().equals("/") ? "" : namespace.name() + ","), null));
+            connection.send(PacketCodec.encodeEmpty(PacketType.DISCONNECT, namespace.name()));
             close("server namespace disconnect");
         }
     }
@@ -323,7 +325,7 @@ public final class RealtimeSocket {
 
     private static void checkEventName(String event) {
         Objects.requireNonNull(event, "event");
-        if (RESERVED.contains(event)) {
+        if (PacketCodec.reserved(event)) {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be emitted");
         }
     }
@@ -335,11 +337,19 @@ public final class RealtimeSocket {
     /** Runs this socket's handlers then the namespace-wide ones for one received event. */
     void dispatch(String event, List<Object> args, long ackId) {
         Ack ack = ackId < 0 ? Ack.NONE : new ReplyAck(ackId);
-        if (RealtimeServer.SYNC_EVENT.equals(event)) {
-            ack.send();
-            return;
-        }
         List<Object> view = Collections.unmodifiableList(args);
+        for (EventInterceptor interceptor : connection.server.interceptors()) {
+            boolean consumed;
+            try {
+                consumed = interceptor.intercept(this, event, view, ack);
+            } catch (RuntimeException | Error e) {
+                connection.server.handlerFailed(this, event, "event interceptor for '" + event + "'", e, ack);
+                consumed = false;
+            }
+            if (consumed) {
+                return;
+            }
+        }
         for (EventFilter filter : filters) {
             boolean pass;
             try {
@@ -438,7 +448,7 @@ public final class RealtimeSocket {
                 return;
             }
             if (connected()) {
-                connection.send(Packet.encode(Packet.ACK, namespace.name(), ackId, Arrays.asList(args)));
+                connection.send(PacketCodec.encode(PacketType.ACK, namespace.name(), ackId, Arrays.asList(args)));
             }
         }
     }

@@ -7,6 +7,7 @@ import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
 import org.xnio.conduits.ConduitStreamSinkChannel;
+import relaylab.realtime.protocol.Outbound;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,7 +46,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private final WebSocketChannel channel;
     private final ConduitStreamSinkChannel sink;
     final XnioIoThread io;
-    private final EngineConnection owner;
+    private final EngineSession owner;
     private final long limit;
     private ByteBuffer[] frames = new ByteBuffer[4];
     private int first;
@@ -57,7 +58,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private boolean done;
     private ChannelListener<? super ConduitStreamSinkChannel> undertowListener;
 
-    private WebSocketWriter(WebSocketChannel channel, ConduitStreamSinkChannel sink, EngineConnection owner) {
+    private WebSocketWriter(WebSocketChannel channel, ConduitStreamSinkChannel sink, EngineSession owner) {
         this.channel = channel;
         this.sink = sink;
         this.io = channel.getIoThread();
@@ -66,7 +67,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     }
 
     /** Called once per accepted WebSocket, before anything is sent on it. */
-    static WebSocketWriter attach(WebSocketChannel channel, ConduitStreamSinkChannel sink, EngineConnection owner) {
+    static WebSocketWriter attach(WebSocketChannel channel, ConduitStreamSinkChannel sink, EngineSession owner) {
         WebSocketWriter writer = new WebSocketWriter(channel, sink, owner);
         channel.setAttribute(KEY, writer);
         return writer;

@@ -212,6 +212,24 @@ class BadInputTest {
     }
 
     @Test
+    @DisplayName("a handshake refused by cfg.allowRequest gets HTTP 403 with code 4, on polling and on WebSocket")
+    void allowRequestRefuses() throws Exception {
+        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.allowRequest(request ->
+                "yes".equals(request.query().get("let-me-in")) ? null : "no entry without let-me-in"), server -> { })) {
+            HttpResponse<String> refused = get(fx, "EIO=4&transport=polling");
+            assertThat(refused.statusCode()).as("status of a refused polling handshake").isEqualTo(403);
+            assertThat(refused.body()).isEqualTo("{\"code\":4,\"message\":\"no entry without let-me-in\"}");
+            assertThat(fx.server().connectionCount()).as("sessions opened by refused handshakes").isZero();
+            HttpResponse<String> accepted = get(fx, "EIO=4&transport=polling&let-me-in=yes");
+            assertThat(accepted.statusCode()).as("status of an allowed handshake").isEqualTo(200);
+            assertThat(accepted.body()).startsWith("0{\"sid\":");
+            TestClient ws = fx.connecting(o -> o.reconnection(false));
+            assertThat(ws.awaitConnectError(WAIT)).as("connect_error of a WebSocket handshake without let-me-in")
+                    .contains("403");
+        }
+    }
+
+    @Test
     @DisplayName("wrong EIO, unknown transport and unknown sid get HTTP 400 with a JSON code and message")
     void badRequests() throws Exception {
         try (RealtimeFixture fx = start()) {
@@ -249,7 +267,7 @@ class BadInputTest {
                     uri(fx, "EIO=4&transport=polling&sid=" + sid)).build(), HttpResponse.BodyHandlers.ofString());
             HttpResponse<String> second;
             // the first GET must be registered before the second one arrives: wait until the server holds it
-            EngineConnection connection = fx.server().connection(sid);
+            EngineSession connection = fx.server().connection(sid);
             Await.until("first poll held by the server", () -> connection.hasPendingPoll());
             second = get(fx, "EIO=4&transport=polling&sid=" + sid);
             assertThat(second.statusCode()).isEqualTo(400);

@@ -41,7 +41,7 @@ class ConnectionRecoveryTest {
 
     /** Drops every connection as a network failure would (reason "transport close" on the server). */
     private static void dropAll(RealtimeFixture fx) {
-        for (EngineConnection connection : fx.server().connections()) {
+        for (EngineSession connection : fx.server().connections()) {
             connection.close("transport close");
         }
     }

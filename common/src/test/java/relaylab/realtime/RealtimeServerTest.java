@@ -2,6 +2,7 @@ package relaylab.realtime;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import relaylab.realtime.client.RealtimeClient;
 import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.realtime.testing.TestClient;
 
@@ -99,6 +100,23 @@ class RealtimeServerTest {
     }
 
     @Test
+    @DisplayName("a server not started by RealtimeFixture has no sync hook: relaylab:sync is an ordinary event for its handlers")
+    void noSyncHookInProduction() throws Exception {
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        try (RealtimeServer server = RealtimeServer.create().start(0)) {
+            server.on("connection", socket -> socket.on(TestClient.SYNC_EVENT, (args, ack) -> {
+                seen.add("handler");
+                ack.send("from the handler");
+            }));
+            try (RealtimeClient client = RealtimeClient.connect(server.url())) {
+                List<Object> reply = client.emitWithAck(TestClient.SYNC_EVENT, WAIT).get(10, TimeUnit.SECONDS);
+                assertThat(reply).as("the ack, sent by the application's handler").containsExactly("from the handler");
+                assertThat(seen).as("handlers that saw the event").containsExactly("handler");
+            }
+        }
+    }
+
+    @Test
     @DisplayName("broadcast reaches everyone but the sender; rooms, to(a).to(b) and except deliver each socket once")
     void broadcastAndRooms() {
         try (RealtimeFixture fx = RealtimeFixture.start(server -> server.on("connection", socket -> {
@@ -106,7 +124,7 @@ class RealtimeServerTest {
             socket.on("shout", args -> socket.broadcast().emit("shout", args.get(0)));
         }))) {
             List<TestClient> c = fx.clients(4);
-            c.get(0).ack(RealtimeServer.SYNC_EVENT);
+            c.get(0).ack(TestClient.SYNC_EVENT);
             c.get(0).emit("shout", "hello");
             for (int i = 1; i < 4; i++) {
                 c.get(i).await("shout", WAIT);

@@ -74,7 +74,7 @@ class SecurityAndRecoveryTest {
             TestClient c = fx.client(o -> o.auth(() -> Map.of("n", counter.incrementAndGet())).randomizationFactor(0)
                     .reconnectionDelay(Duration.ofMillis(30)));
             c.client().on("reconnect_attempt", args -> attempts.add(args));
-            for (EngineConnection connection : fx.server().connections()) {
+            for (EngineSession connection : fx.server().connections()) {
                 connection.close("transport close");
             }
             c.awaitConnects(2, WAIT);

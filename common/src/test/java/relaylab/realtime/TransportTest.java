@@ -101,7 +101,7 @@ class TransportTest {
             assertThat(get(fx, "EIO=4&transport=polling&sid=" + sid).body()).startsWith("40{\"sid\":");
             CompletableFuture<HttpResponse<String>> pending = http.sendAsync(HttpRequest.newBuilder(
                     URI.create(fx.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid)).build(), HttpResponse.BodyHandlers.ofString());
-            EngineConnection connection = fx.server().connection(sid);
+            EngineSession connection = fx.server().connection(sid);
             Await.until("poll held by the server", connection::hasPendingPoll);
             RawWebSocket ws = RawWebSocket.open(fx.port(), "EIO=4&transport=websocket&sid=" + sid);
             ws.send("2probe");

@@ -90,7 +90,7 @@ class WebSocketWriterTest {
     void slowReader() throws Exception {
         try (RealtimeFixture fx = start(Duration.ofMillis(500)); WsClient c = new WsClient(fx.port())) {
             c.join();
-            EngineConnection connection = fx.server().connection(c.sid);
+            EngineSession connection = fx.server().connection(c.sid);
             WebSocketChannel ch = channel(connection);
             Object undertows = writeListener(ch);
             assertThat(undertows).as("Undertow's write listener before the flood").isNotNull().isNotSameAs(WebSocketWriter.of(ch));
@@ -114,7 +114,7 @@ class WebSocketWriterTest {
     void closeWithQueuedFrames() throws Exception {
         try (RealtimeFixture fx = start(Duration.ofSeconds(60)); WsClient c = new WsClient(fx.port())) {
             c.join();
-            EngineConnection connection = fx.server().connection(c.sid);
+            EngineSession connection = fx.server().connection(c.sid);
             WebSocketChannel ch = channel(connection);
             floodUnread(c, ch);
             assertThat(onIoThread(ch, () -> WebSocketWriter.of(ch).hasPending())).as("frames queued at close time").isTrue();
@@ -139,7 +139,7 @@ class WebSocketWriterTest {
         try (RealtimeFixture fx = start(cfg -> cfg.pingInterval(Duration.ofSeconds(60)).pingTimeout(Duration.ofMillis(300)));
              WsClient c = new WsClient(fx.port()); LogCapture log = LogCapture.of("relaylab.realtime")) {
             c.join();
-            EngineConnection connection = fx.server().connection(c.sid);
+            EngineSession connection = fx.server().connection(c.sid);
             WebSocketChannel ch = channel(connection);
             floodUnread(c, ch);
             connection.close("server closed it");
@@ -223,8 +223,8 @@ class WebSocketWriterTest {
             String expected = "42[\"m\"," + i + ",\"" + body(i) + "\"]";
             String text = c.nextText();
             if (!text.equals(expected)) {
-                fail("message " + i + " of " + FLOOD + ": expected " + EngineConnection.abbreviate(expected) + " but got "
-                        + EngineConnection.abbreviate(text));
+                fail("message " + i + " of " + FLOOD + ": expected " + relaylab.realtime.protocol.PacketCodec.abbreviate(expected) + " but got "
+                        + relaylab.realtime.protocol.PacketCodec.abbreviate(text));
             }
         }
         assertThat(c.nextText()).isEqualTo("451-[\"bin\",{\"_placeholder\":true,\"num\":0}]");
@@ -234,7 +234,7 @@ class WebSocketWriterTest {
     }
 
     /** The connection's WebSocket (set just after the CONNECT answer leaves). */
-    private static WebSocketChannel channel(EngineConnection connection) {
+    private static WebSocketChannel channel(EngineSession connection) {
         Await.until("the connection writing to its WebSocket", () -> connection.webSocket() != null);
         return connection.webSocket();
     }

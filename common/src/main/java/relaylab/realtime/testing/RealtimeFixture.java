@@ -1,9 +1,10 @@
 package relaylab.realtime.testing;
 
-import relaylab.realtime.ClientOptions;
-import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
+import relaylab.realtime.client.ClientOptions;
+import relaylab.realtime.client.RealtimeClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,9 +42,15 @@ public final class RealtimeFixture implements AutoCloseable {
         return start(cfg -> { }, setup);
     }
 
-    /** Starts a server configured by {@code configure} (e.g. short ping intervals) with the handlers of {@code setup}. */
+    /**
+     * Starts a server configured by {@code configure} (e.g. short ping intervals) with the handlers of {@code setup}.
+     * The server answers the fixture's sync event (see {@link #sync()}) before any handler sees it, and the
+     * libraries' start-up logging is quietened ({@link Logs#quietLibraries()}) so that test output shows the lesson's own.
+     */
     public static RealtimeFixture start(Consumer<RealtimeConfig> configure, Consumer<RealtimeServer> setup) {
+        Logs.quietLibraries();
         RealtimeServer server = RealtimeServer.create(configure);
+        server.intercept(TestClient.SYNC_ANSWER);
         try {
             if (setup != null) {
                 setup.accept(server);

@@ -1,7 +1,7 @@
 package relaylab.realtime.testing;
 
-import relaylab.realtime.RealtimeClient;
-import relaylab.realtime.RealtimeServer;
+import relaylab.realtime.EventInterceptor;
+import relaylab.realtime.client.RealtimeClient;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +20,19 @@ import java.util.function.Predicate;
  */
 public final class TestClient implements AutoCloseable {
     static final String MARKER = "relaylab:marker";
+    /**
+     * The event a test client sends to learn that the server handled everything it sent before: a fixture's server
+     * acknowledges it itself ({@link #SYNC_ANSWER}), in order after the client's earlier events, and no handler sees it.
+     */
+    public static final String SYNC_EVENT = "relaylab:sync";
+    /** Installed on a fixture's server: answers {@link #SYNC_EVENT} and keeps it from the handlers. */
+    static final EventInterceptor SYNC_ANSWER = (socket, event, args, ack) -> {
+        if (!SYNC_EVENT.equals(event)) {
+            return false;
+        }
+        ack.send();
+        return true;
+    };
 
     private final String label;
     private final RealtimeClient client;
@@ -296,7 +309,7 @@ public final class TestClient implements AutoCloseable {
 
     void syncInbound(Duration timeout) {
         try {
-            client.emitWithAck(RealtimeServer.SYNC_EVENT, timeout).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            client.emitWithAck(SYNC_EVENT, timeout).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError(label + ": the server did not confirm it handled this client's earlier events", e);
         } catch (InterruptedException e) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import relaylab.realtime.RealtimeClient;
+import relaylab.realtime.client.RealtimeClient;
 
 /**
  * relaylab's Java RealtimeClient against the official socket.io 4 server (Node.js, exact version in
@@ -46,7 +46,7 @@ class JavaClientWithNodeServerTest {
     }
 
     /** Connects a client that records what it sees into {@code seen}. */
-    private RealtimeClient client(Observed seen, java.util.function.Consumer<relaylab.realtime.ClientOptions> options) {
+    private RealtimeClient client(Observed seen, java.util.function.Consumer<relaylab.realtime.client.ClientOptions> options) {
         RealtimeClient c = RealtimeClient.connect(url(), o -> {
             o.reconnectionDelay(Duration.ofMillis(100)).reconnectionDelayMax(Duration.ofMillis(500));
             options.accept(o);

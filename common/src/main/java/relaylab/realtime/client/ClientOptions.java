@@ -1,4 +1,4 @@
-package relaylab.realtime;
+package relaylab.realtime.client;
 
 import javax.net.ssl.SSLContext;
 
@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 /**
  * Settings of a {@link RealtimeClient}, filled in the lambda given to
  * {@link RealtimeClient#connect(String, Consumer)}. Defaults follow the reference
- * client: reconnect forever with a delay of 1 s doubling up to 5 s, randomised by ±50 %.
+ * client: reconnect forever with a delay of 1 s doubling up to 5 s, randomised by ±50 %, as socket.io's backoff.
  */
 public final class ClientOptions {
     String namespace = "/";
@@ -116,13 +116,5 @@ public final class ClientOptions {
     public ClientOptions answerPings(boolean answer) {
         this.answerPings = answer;
         return this;
-    }
-
-    /** The delay before reconnection attempt {@code attempt} (0-based): exponential, capped, with jitter. */
-    long delayMillis(int attempt, double random) {
-        double base = reconnectionDelay.toMillis() * Math.pow(2, Math.min(attempt, 30));
-        double capped = Math.min(base, reconnectionDelayMax.toMillis());
-        double jitter = capped * randomizationFactor * (2 * random - 1);
-        return Math.max(0, Math.min(Math.round(capped + jitter), reconnectionDelayMax.toMillis()));
     }
 }

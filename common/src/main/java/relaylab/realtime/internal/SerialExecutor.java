@@ -1,4 +1,4 @@
-package relaylab.realtime;
+package relaylab.realtime.internal;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -9,14 +9,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs tasks one at a time, in submission order, on a shared pool: each connection gets ordered
  * handler calls without owning a thread. Extends AtomicBoolean (the "scheduled" flag) to stay small.
  */
-final class SerialExecutor extends AtomicBoolean implements Executor, Runnable {
+public final class SerialExecutor extends AtomicBoolean implements Executor, Runnable {
     private static final System.Logger LOG = System.getLogger("relaylab.realtime");
     private static final int BATCH = 64;
 
     private final Executor pool;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
-    SerialExecutor(Executor pool) {
+    /** A serial executor whose tasks run on {@code pool}. */
+    public SerialExecutor(Executor pool) {
         this.pool = pool;
     }
 
