@@ -39,9 +39,20 @@ class StayingConnectedPageTest {
         fx.close();
     }
 
+    /** Opens the page as {@code name} and waits until it is connected; loads it once more if the first load failed. */
     private BrowserPage open(SharedBrowser browser, String name) {
-        BrowserPage page = browser.open("http://127.0.0.1:" + proxy.port() + "/?name=" + name);
-        page.awaitScript("socket.connected", WAIT);
+        String url = "http://127.0.0.1:" + proxy.port() + "/?name=" + name;
+        BrowserPage page = browser.open(url);
+        if (!Boolean.TRUE.equals(page.script("return typeof socket !== 'undefined'"))) {
+            page = browser.open(url);   // e.g. a page load cut short on a busy machine; a broken page fails below
+        }
+        try {
+            page.awaitScript("typeof socket !== 'undefined' && socket.connected", WAIT);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("the page at " + url + " did not connect within " + WAIT.toSeconds() + " s; it shows \""
+                    + page.script("return document.title + ' | ' + document.body.innerText.slice(0, 200)")
+                    + "\"; its console said: " + page.console(), e);
+        }
         return page;
     }
 
