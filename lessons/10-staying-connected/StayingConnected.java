@@ -19,7 +19,6 @@
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -55,14 +54,6 @@ public class StayingConnected {
     /** What a socket gets when it connects: what it missed (resumed) or the recent history (not resumed). */
     record Catchup(boolean resumed, List<Message> messages) { }
 
-    /** The acknowledgement of say: the message's offset, or why it was refused. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Reply(boolean ok, String error, Long offset) {
-        static Reply refused(String error) {
-            return new Reply(false, error, null);
-        }
-    }
-
     @Task(number = 5, title = "Show the connection state",
             hint = "In index.html, describe(s) turns a state into the status line: 'reconnecting in ' + s.seconds.toFixed(1)"
                     + " + ' s (attempt ' + s.attempt + ')'; 'back, ' + s.recovered + ' missed messages recovered' (1 message,"
@@ -74,7 +65,7 @@ public class StayingConnected {
     long lastOffset;                                     // the newest message's offset, 0 before any; guarded by this
     LongSupplier clock = System::currentTimeMillis;      // tests move time forward
     final RealtimeServer server;
-    final TodoRecorder unfinished = new TodoRecorder(Reply::refused);
+    final TodoRecorder unfinished = new TodoRecorder(StayingConnected::refused);
 
     /** Serves the page and sets the heartbeat; main and the tests both use it. */
     static void configure(RealtimeConfig config) {
@@ -121,13 +112,17 @@ public class StayingConnected {
         }
     }
 
-    /** Checks a say event ({id, text}) and posts it. */
-    private Reply say(RealtimeSocket socket, List<Object> args) {
+    /** Checks a say event ({id, text}) and posts it; the ack is {ok: true, offset} or {ok: false, error}. */
+    private Map<String, Object> say(RealtimeSocket socket, List<Object> args) {
         if (args.isEmpty() || !(args.get(0) instanceof Map<?, ?> m) || !(m.get("id") instanceof String id)
                 || !(m.get("text") instanceof String text) || id.isBlank() || text.isBlank()) {
-            return Reply.refused("say needs {id, text}, both non-empty strings.");
+            return refused("say needs {id, text}, both non-empty strings.");
         }
-        return new Reply(true, null, post(id, (String) socket.data().get("name"), text.strip()).offset());
+        return Map.of("ok", true, "offset", post(id, (String) socket.data().get("name"), text.strip()).offset());
+    }
+
+    private static Map<String, Object> refused(String error) {
+        return Map.of("ok", false, "error", error);
     }
 
     public static void main(String[] args) {
