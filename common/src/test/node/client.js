@@ -71,7 +71,14 @@ readline.on('line', (line) => {
     } else if (command.cmd === 'disconnect' && socket) {
         socket.disconnect();
     } else if (command.cmd === 'drop' && socket) {
-        socket.io.engine.close(); // the connection drops as if the network failed: the client reconnects by itself
+        // the connection drops as if the network failed, and the client reconnects by itself: the official engine's
+        // close() counts as "forced close"; relaylab's engine is dropped by closing its WebSocket
+        const engine = socket.io.engine;
+        if (engine._ws) {
+            engine._ws.close();
+        } else {
+            engine.close();
+        }
     } else if (command.cmd === 'exit') {
         process.exit(0);
     } else {

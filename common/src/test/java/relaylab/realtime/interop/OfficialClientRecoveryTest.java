@@ -12,17 +12,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
 
 /**
  * Connection state recovery with the official socket.io-client 4.8 (Node.js, version in
- * src/test/node/package-lock.json) against relaylab's Java server: the client's connection drops as if the
- * network failed, the server keeps emitting, and the client comes back with socket.recovered === true, the
- * same id, and the events it missed.
+ * src/test/node/package-lock.json), and with relaylab's own socket.io.js, against relaylab's Java server: the
+ * client's connection drops as if the network failed, the server keeps emitting, and the client comes back with
+ * socket.recovered === true, the same id, and the events it missed.
  */
-@DisplayName("Official socket.io-client (Node) recovers its connection state from the Java RealtimeServer")
+@DisplayName("socket.io clients in Node (the official one and relaylab's socket.io.js) recover their state from the Java server")
 class OfficialClientRecoveryTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -48,7 +49,11 @@ class OfficialClientRecoveryTest {
             });
         });
         server.start(0);
-        client = NodeScript.start("client.js");
+    }
+
+    private void startClient(String which) {
+        client = "official".equals(which) ? NodeScript.start("client.js") : NodeScript.start("client.js", "--module",
+                NodeScript.folder().resolve("../../main/resources/relaylab/realtime/socket.io.js").normalize().toString());
         client.await("ready", WAIT);
     }
 
@@ -62,9 +67,11 @@ class OfficialClientRecoveryTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0} client")
+    @ValueSource(strings = {"official", "relaylab"})
     @DisplayName("after a drop: socket.recovered is true, the id is the same, and the missed events arrive in order")
-    void recoversAfterADrop() throws InterruptedException {
+    void recoversAfterADrop(String which) throws InterruptedException {
+        startClient(which);
         client.send(Map.of("cmd", "connect", "name", "ada", "url", server.url(),
                 "opts", Map.of("transports", List.of("websocket"), "reconnectionDelay", 100, "randomizationFactor", 0)));
         JsonNode first = client.await("connect", WAIT, "name", "ada");
