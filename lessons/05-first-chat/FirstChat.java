@@ -10,49 +10,53 @@
 //SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
+//SOURCES BareChat.java
+//SOURCES TwoChats.java
 //FILES index.html
+//FILES bare.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import relaylab.realtime.Handshake;
-import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.TodoRecorder;
-import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 
 /**
- * Lesson 05: the first WebSocket chat. One server serves the page and keeps a WebSocket open to every
- * browser that loads it; a message from any of them goes to all of them, the sender included.
+ * Lesson 05, part two: the same chat on Socket.IO (part one, on a bare WebSocket, is BareChat.java and bare.html).
+ * One server serves the pages and keeps a connection open to every browser that loads index.html; a message
+ * from any of them goes to all of them, the sender included. The command line is in TwoChats.java.
  */
-@Lesson(number = 5, title = "First chat",
-        summary = "A WebSocket chat server and its page: every message goes to everyone, the sender included.")
-@Command(name = "lesson05", mixinStandardHelpOptions = true, version = "Relay Lab lesson 05",
-        description = "Starts the lesson 05 chat server; open the printed address in two browser tabs.")
-public class FirstChat implements Callable<Integer> {
-    static final int MAX_LENGTH = 500;
-
-    @Option(names = "--port", defaultValue = "3000", description = "The port to serve on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-    int port;
-
+@Lesson(number = 5, title = "First chat, twice",
+        summary = "A chat on a bare WebSocket (Java-WebSocket's server, the browser's own WebSocket, \"You\" and \"User N\"),"
+                + " then the same chat on Socket.IO, and what Socket.IO adds.")
+public class FirstChat {
     /** What every browser receives for each message: who sent it (a socket id) and the text. */
     record Message(String from, String text) {
     }
 
-    @Task(number = 3, title = "Send what the user typed",
+    @Task(number = 4, title = "Open the WebSocket and send JSON",
+            hint = "In bare.html (part one), connect(): socket = new WebSocket(url); socket.onopen sets #status to 'connected',"
+                    + " socket.onclose to 'disconnected (' + event.code + ')'. send(text): socket.send(JSON.stringify({ text: text })).")
+    static final String BARE_PAGE_CONNECTS = "bare.html: connect() and send(text)";
+
+    @Task(number = 5, title = "Show \"You\" or \"User N\", as text",
+            hint = "In bare.html (part one), listen(): socket.onmessage = (event) => { const frame = JSON.parse(event.data); ... }."
+                    + " A welcome: me = frame.you. A chat: an <li> whose textContent (never innerHTML) is (frame.from === me ? 'You'"
+                    + " : 'User ' + frame.from) + ': ' + frame.text, appended to #messages.")
+    static final String BARE_PAGE_SHOWS = "bare.html: listen()";
+
+    @Task(number = 8, title = "Send what the user typed",
             hint = "In index.html, send(text) is called when the form is submitted: socket.emit('chat', text)"
                     + " hands the text to the server as a \"chat\" event.")
     static final String PAGE_SENDS = "index.html: send(text)";
 
-    @Task(number = 4, title = "Show each message as text",
+    @Task(number = 9, title = "Show each message as text",
             hint = "In index.html, show(message) gets {from, text}: create an <li>, set its textContent (never"
                     + " innerHTML) to message.from.slice(0, 6) + ': ' + message.text, append it to #messages.")
     static final String PAGE_SHOWS = "index.html: show(message)";
@@ -77,7 +81,7 @@ public class FirstChat implements Callable<Integer> {
         server.on("connection", socket -> {
             socket.on("chat", args -> {
                 try {
-                    String text = textOf(args);
+                    String text = TwoChats.checked(!args.isEmpty() && args.get(0) instanceof String raw ? raw : null);
                     log.accept("  " + socket.id() + " says: " + text);
                     relay(server, socket, text);
                 } catch (IllegalArgumentException e) {
@@ -90,59 +94,26 @@ public class FirstChat implements Callable<Integer> {
         });
     }
 
-    @Task(number = 1, title = "Log each connection's upgrade",
+    @Task(number = 6, title = "Log each connection's upgrade",
             hint = "transport = handshake.query().get(\"transport\"); the upgrade header is"
                     + " handshake.headers().get(\"upgrade\") (a list, or null). With transport \"websocket\" and that"
                     + " header: id + \" connected from \" + address + \": HTTP GET upgraded to WebSocket (EIO=\" + eio"
                     + " + \")\". Otherwise: id + \" connected from \" + address + \": HTTP long-polling (EIO=\" + eio"
                     + " + \"), not upgraded\".")
     static String upgradeLine(String id, Handshake handshake) {
-        // TODO 1: describe how this socket connected: upgraded to WebSocket, or long-polling (task 1)
-        throw new UnsupportedOperationException("TODO 1: describe the connection's upgrade");
+        // TODO 6: describe how this socket connected: upgraded to WebSocket, or long-polling (task 6)
+        throw new UnsupportedOperationException("TODO 6: describe the connection's upgrade");
     }
 
-    @Task(number = 2, title = "Relay every message to everyone",
+    @Task(number = 7, title = "Relay to everyone with one emit",
             hint = "server.emit(\"chat\", new Message(from.id(), text)) reaches every connected socket, the sender"
                     + " too; from.emit(...) would reach only the sender.")
     static void relay(RealtimeServer server, RealtimeSocket from, String text) {
-        // TODO 2: send the message to every connected socket, the sender too (task 2)
-        throw new UnsupportedOperationException("TODO 2: relay the message to everyone");
-    }
-
-    /** The text of a "chat" event, trimmed; an IllegalArgumentException says what is wrong with it. */
-    static String textOf(List<Object> args) {
-        if (args.isEmpty() || !(args.get(0) instanceof String raw)) {
-            throw new IllegalArgumentException("a chat message is one string, e.g. socket.emit('chat', 'hi'); got " + args);
-        }
-        String text = raw.strip();
-        if (text.isEmpty()) {
-            throw new IllegalArgumentException("the message is empty");
-        }
-        if (text.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("a message has at most " + MAX_LENGTH + " characters, this one " + text.length());
-        }
-        return text;
-    }
-
-    @Override
-    public Integer call() {
-        Exercise.run(FirstChat.class, () -> {
-            RealtimeServer server = RealtimeServer.create(FirstChat::configure);
-            setup(server);
-            server.start(port);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.stop();
-                System.out.println("Chat server stopped.");
-            }));
-            System.out.println("Chat server at http://localhost:" + server.port() + " — open it in two browser tabs.");
-            System.out.println("Each connection and each message is logged here. Ctrl-C stops.");
-            throw UNFINISHED.await();
-        });
-        return 0;
+        // TODO 7: send the message to every connected socket, the sender too (task 7)
+        throw new UnsupportedOperationException("TODO 7: relay the message to everyone");
     }
 
     public static void main(String[] args) {
-        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
-        System.exit(new CommandLine(new FirstChat()).execute(args));
+        System.exit(new CommandLine(new TwoChats.Main()).execute(args));
     }
 }
