@@ -12,6 +12,7 @@
 //DEPS org.seleniumhq.selenium:selenium-java:4.49.0
 //DEPS redis.clients:jedis:8.0.2
 //DEPS com.github.codemonstur:embedded-redis:1.4.4
+//DEPS com.bucket4j:bucket4j_jdk17-core:8.14.0
 //SOURCES ../src/main/java/relaylab/**.java
 //FILES relaylab/realtime/socket.io.js=../src/main/resources/relaylab/realtime/socket.io.js
 
