@@ -29,29 +29,39 @@ function renderMessage(msg) {
   messages.append(item);
 }
 
+let loginSocket = null;
+let chatSocket = null;
+
 function showLogin(reason) {
   status.textContent = reason || 'not logged in';
   document.getElementById('login').hidden = false;
-  const login = io('/login');
-  document.getElementById('login').addEventListener('submit', event => {
-    event.preventDefault();
-    login.emit('login', document.getElementById('username').value, answer => {
-      if (!answer.ok) {
-        document.getElementById('login-error').textContent = answer.error;
-        return;
-      }
-      const secure = location.protocol === 'https:' ? '; Secure' : '';
-      document.cookie = 'token=' + answer.token + '; path=/; SameSite=Strict' + secure;
-      location.reload();
-    });
-  });
 }
 
+document.getElementById('login').addEventListener('submit', event => {
+  event.preventDefault();
+  loginSocket = loginSocket || io('/login', { forceNew: true });
+  loginSocket.emit('login', document.getElementById('username').value, answer => {
+    if (!answer.ok) {
+      document.getElementById('login-error').textContent = answer.error;
+      return;
+    }
+    const secure = location.protocol === 'https:' ? '; Secure' : '';
+    document.cookie = 'token=' + answer.token + '; path=/; SameSite=Strict' + secure;
+    loginSocket.disconnect();
+    loginSocket = null;
+    document.getElementById('login').hidden = true;
+    document.getElementById('login-error').textContent = '';
+    showChat();
+  });
+});
+
 function showChat() {
-  const socket = io();   // the token cookie rides along on the WebSocket handshake
+  // A new connection (forceNew), so that the token cookie rides along on its WebSocket handshake.
+  const socket = chatSocket = io({ forceNew: true });
   socket.on('connect', () => { document.getElementById('chat').hidden = false; });
   socket.on('welcome', user => { status.textContent = 'connected as ' + user; });
   socket.on('connect_error', err => {
+    socket.close();
     document.getElementById('chat').hidden = true;
     showLogin('refused: ' + err.message);
   });
@@ -66,17 +76,21 @@ function showChat() {
       status.textContent = 'disconnected: ' + reason;
     }
   });
-  document.getElementById('send-form').addEventListener('submit', event => {
-    event.preventDefault();
-    const input = document.getElementById('message');
-    socket.emit('sendMessage', input.value);
-    input.value = '';
-  });
-  document.getElementById('logout').addEventListener('click', () => {
-    document.cookie = 'token=; path=/; max-age=0';
-    location.reload();
-  });
 }
+
+document.getElementById('send-form').addEventListener('submit', event => {
+  event.preventDefault();
+  const input = document.getElementById('message');
+  chatSocket.emit('sendMessage', input.value);
+  input.value = '';
+});
+
+document.getElementById('logout').addEventListener('click', () => {
+  document.cookie = 'token=; path=/; max-age=0';
+  chatSocket.close();
+  document.getElementById('chat').hidden = true;
+  showLogin();
+});
 
 if (cookieToken()) {
   showChat();
