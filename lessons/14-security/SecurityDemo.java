@@ -26,7 +26,7 @@ import relaylab.workbook.Exercise;
  * one attack against a fresh chat and prints "blocked: ..." or "GOT IN: ...". Nothing to write here.
  */
 final class SecurityDemo {
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private SecurityDemo() {
     }
@@ -96,7 +96,7 @@ final class SecurityDemo {
     /** Runs one attack against a started chat; the answer starts with "blocked: " or "GOT IN: ". */
     static String attack(SecureChat chat, Attack attack) throws Exception {
         String url = chat.server.url();
-        String victimToken = chat.tokens.sign("victim", Instant.now().plus(Unguarded.TOKEN_LIFETIME));
+        String victimToken = chat.login(List.of("victim")).token();
         switch (attack) {
             case plaintext -> {
                 if (chat.keyStore == null) {
@@ -132,16 +132,15 @@ final class SecurityDemo {
             }
             case flood -> {
                 try (RealtimeClient flooder = client(url, chat, Map.of("token", victimToken));
-                     RealtimeClient bystander = client(url, chat, Map.of("token", chat.tokens.sign("bystander",
-                             Instant.now().plus(Unguarded.TOKEN_LIFETIME))))) {
+                     RealtimeClient bystander = client(url, chat, Map.of("token", chat.login(List.of("bystander")).token()))) {
                     AtomicInteger refused = new AtomicInteger();
                     flooder.on("refused", args -> refused.incrementAndGet());
                     List<CompletableFuture<List<Object>>> acks = new java.util.ArrayList<>();
                     for (int i = 0; i < 100; i++) {
                         acks.add(flooder.emitWithAck("sendMessage", WAIT, "spam " + i));
                     }
-                    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-                    Object answer = bystander.emitWithAck("sendMessage", WAIT, "still here?").get(10, TimeUnit.SECONDS).get(0);
+                    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+                    Object answer = bystander.emitWithAck("sendMessage", WAIT, "still here?").get(20, TimeUnit.SECONDS).get(0);
                     String others = "; the bystander's message got " + answer;
                     return refused.get() == 0 ? "GOT IN: all 100 messages went to everyone" + others
                             : "blocked: " + refused.get() + " of 100 refused with an error event" + others;
@@ -152,7 +151,7 @@ final class SecurityDemo {
                     CompletableFuture<String> gone = new CompletableFuture<>();
                     big.onDisconnect(gone::complete);
                     CompletableFuture<List<Object>> ack = big.emitWithAck("sendMessage", WAIT, "x".repeat(100_000));
-                    Object outcome = CompletableFuture.anyOf(ack, gone).get(10, TimeUnit.SECONDS);
+                    Object outcome = CompletableFuture.anyOf(ack, gone).get(20, TimeUnit.SECONDS);
                     if (outcome instanceof String reason) {
                         return "blocked: the server closed the connection before reading 100 KB (" + reason + ")";
                     }
@@ -188,12 +187,21 @@ final class SecurityDemo {
                 o.sslContext(trust);
             }
         });
-        client.onConnectError(refused::complete);
-        try {
-            return client.awaitConnected(WAIT);
-        } catch (RuntimeException e) {
-            client.close();
-            throw new IllegalStateException(refused.getNow(e.getMessage()), e);
+        client.on("connect_error", args -> refused.complete(args.isEmpty() ? "refused"
+                : args.get(0) instanceof Map<?, ?> error ? String.valueOf(error.get("message")) : String.valueOf(args.get(0))));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                return client.awaitConnected(Duration.ofMillis(100));
+            } catch (IllegalStateException e) {
+                if (client.active() && System.nanoTime() < deadline) {
+                    continue;   // still trying: a refusal stops the client, so it ends the wait early
+                }
+                client.close();
+                String message = e.getMessage();
+                int last = message.indexOf("last error: ");
+                throw new IllegalStateException(refused.getNow(last < 0 ? message : message.substring(last + 12)), e);
+            }
         }
     }
 

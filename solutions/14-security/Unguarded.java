@@ -24,7 +24,7 @@ import relaylab.realtime.TodoRecorder;
  * join "/" with it, send "sendMessage", everyone receives "receiveMessage". While a defence of SecureChat is
  * an unfinished TODO, the chat runs without it, as an app that never had it does, and says so once.
  */
-class Unguarded {
+abstract class Unguarded {
     static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
     private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "lesson14-token-expiry");
@@ -47,7 +47,7 @@ class Unguarded {
 
     final Path certificate;
     final Tokens tokens = new Tokens();
-    /** The unfinished defences met so far, e.g. "TODO 3: ...", for the demo and the tests' failure messages. */
+    /** The unfinished defences met so far (their TODO messages), for the demo and the tests' failure messages. */
     final Set<String> missing = ConcurrentHashMap.newKeySet();
     volatile RealtimeServer server;
     /** The chat's certificate, or null while task 1 is unfinished (then it serves plain http). */
@@ -57,30 +57,18 @@ class Unguarded {
         this.certificate = certificate;
     }
 
-    // the defences; SecureChat overrides each of them
-    void authenticate(RealtimeSocket socket, Middleware.Next next) {
-        throw new UnsupportedOperationException("TODO 2: check the token");
-    }
+    // the defences, written in SecureChat
+    abstract void authenticate(RealtimeSocket socket, Middleware.Next next);
 
-    void restrictOrigins(RealtimeConfig cfg) {
-        throw new UnsupportedOperationException("TODO 3: allow only the chat's own origins");
-    }
+    abstract void restrictOrigins(RealtimeConfig cfg);
 
-    boolean withinRate(RealtimeSocket socket) {
-        throw new UnsupportedOperationException("TODO 4: count the messages in a token bucket");
-    }
+    abstract boolean withinRate(RealtimeSocket socket);
 
-    void limitPayload(RealtimeConfig cfg) {
-        throw new UnsupportedOperationException("TODO 5: set maxPayload");
-    }
+    abstract void limitPayload(RealtimeConfig cfg);
 
-    String invalid(List<Object> args) {
-        throw new UnsupportedOperationException("TODO 5: check the message");
-    }
+    abstract String invalid(List<Object> args);
 
-    void addPageHeaders(RealtimeConfig cfg) {
-        throw new UnsupportedOperationException("TODO 6: add the Content-Security-Policy header");
-    }
+    abstract void addPageHeaders(RealtimeConfig cfg);
 
     /** Settings: the page files, TLS (task 1), origins (3), payload limit (5), page headers (6). */
     void configure(RealtimeConfig cfg) {
@@ -161,7 +149,8 @@ class Unguarded {
         return null;
     }
 
-    private Login login(List<Object> args) {
+    /** Answers "login": a token for a valid name (the demo's attacks log in this way too). */
+    Login login(List<Object> args) {
         String name = args.isEmpty() ? null : String.valueOf(args.get(0)).strip();
         if (name == null || !name.matches("[A-Za-z0-9_-]{1,20}")) {
             return new Login(false, null, null, "a name is 1 to 20 letters, digits, _ or -");
@@ -180,7 +169,7 @@ class Unguarded {
                 throw e;
             }
             if (missing.add(e.getMessage())) {
-                System.out.println("  (" + e.getMessage() + " is not written yet, so the chat runs without it: " + without + ")");
+                System.out.println("  (" + e.getMessage() + " - not written yet, so: " + without + ")");
             }
             return null;
         } catch (RuntimeException e) {
