@@ -1,6 +1,7 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.EventArgs.firstHas;
+import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
-import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -16,8 +17,6 @@ import relaylab.testing.Screenshots;
 import relaylab.testing.SharedBrowser;
 
 class FirstChatPageTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
-
     @RegisterExtension
     static final SharedBrowser BROWSER = new SharedBrowser();
 
@@ -44,7 +43,7 @@ class FirstChatPageTest {
             BrowserPage page = openChat(fx);
             page.type("#message", "hello from the browser").click("#send");
             assertThat(page.text("#status")).as("the page's status line after sending").doesNotContain("TODO 8");
-            other.await("chat", args -> FirstChatTest.isMessage(args, null, "hello from the browser"), WAIT);
+            other.await("chat", args -> firstHas(args, "text", "hello from the browser"));
         }
     }
 

@@ -1,6 +1,6 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.EventArgs.firstHas;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,6 @@ import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.realtime.testing.TestClient;
 
 class FirstChatTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private final List<String> logged = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -27,23 +26,13 @@ class FirstChatTest {
         return RealtimeFixture.start(FirstChat::configure, FirstChat::setup);
     }
 
-    static RealtimeSocket socketOf(RealtimeFixture fx, TestClient client) {
-        return fx.server().sockets().stream().filter(s -> s.id().equals(client.id())).findFirst()
-                .orElseThrow(() -> new AssertionError("the server has no socket for " + client));
-    }
-
-    static boolean isMessage(List<Object> args, String from, String text) {
-        return !args.isEmpty() && args.get(0) instanceof Map<?, ?> message
-                && text.equals(message.get("text")) && (from == null || from.equals(message.get("from")));
-    }
-
     @Test
     @Tag("task:6")
     @DisplayName("a WebSocket connection is logged as an upgrade, with its socket id, address and Engine.IO version")
     void websocketConnectionIsAnUpgrade() {
         try (RealtimeFixture fx = chatServer()) {
             TestClient client = fx.client();
-            RealtimeSocket socket = socketOf(fx, client);
+            RealtimeSocket socket = fx.socketOf(client);
             assertThat(FirstChat.upgradeLine(socket.id(), socket.handshake()))
                     .as("upgradeLine() for a client that connected over WebSocket (query %s, upgrade header %s)",
                             socket.handshake().query(), socket.handshake().headers().get("upgrade"))
@@ -71,9 +60,9 @@ class FirstChatTest {
         try (RealtimeFixture fx = chatServer()) {
             List<TestClient> clients = fx.clients(3);
             TestClient sender = clients.get(0);
-            FirstChat.relay(fx.server(), socketOf(fx, sender), "hi");
+            FirstChat.relay(fx.server(), fx.socketOf(sender), "hi");
             for (TestClient client : clients) {
-                client.await("chat", args -> isMessage(args, sender.id(), "hi"), WAIT);
+                client.await("chat", args -> firstHas(args, "text", "hi", "from", sender.id()));
             }
         }
     }
@@ -87,8 +76,8 @@ class FirstChatTest {
             clients.get(0).emit("chat", "one");
             clients.get(1).emit("chat", "two");
             for (TestClient client : clients) {
-                client.await("chat", args -> isMessage(args, null, "one"), WAIT);
-                client.await("chat", args -> isMessage(args, null, "two"), WAIT);
+                client.await("chat", args -> firstHas(args, "text", "one"));
+                client.await("chat", args -> firstHas(args, "text", "two"));
             }
             fx.sync();
             for (TestClient client : clients) {
@@ -105,7 +94,7 @@ class FirstChatTest {
         try (RealtimeFixture fx = chatServer()) {
             List<TestClient> clients = fx.clients(2);
             clients.get(0).emit("chat", "   ");
-            assertThat(clients.get(0).await("problem", WAIT)).as("the problem the sender was told about")
+            assertThat(clients.get(0).await("problem")).as("the problem the sender was told about")
                     .first().asString().contains("empty");
             fx.sync();
             clients.get(0).assertNotReceived("chat");

@@ -1,20 +1,18 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.EventArgs.first;
+import static relaylab.realtime.testing.EventArgs.firstHas;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.testing.ReceivedEvent;
 import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.realtime.testing.TestClient;
 
 class BroadcastChatTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
-
     @BeforeEach
     void quiet() {
         BroadcastChat.log = line -> { };
@@ -24,18 +22,8 @@ class BroadcastChatTest {
         return RealtimeFixture.start(BroadcastChat::configure, BroadcastChat::setup);
     }
 
-    static RealtimeSocket socketOf(RealtimeFixture fx, TestClient client) {
-        return fx.server().sockets().stream().filter(s -> s.id().equals(client.id())).findFirst()
-                .orElseThrow(() -> new AssertionError("the server has no socket for " + client));
-    }
-
-    static boolean isMessage(List<Object> args, String from, String text) {
-        return !args.isEmpty() && args.get(0) instanceof Map<?, ?> message
-                && text.equals(message.get("text")) && (from == null || from.equals(message.get("from")));
-    }
-
     static String sender(List<Object> chatArgs) {
-        return String.valueOf(((Map<?, ?>) chatArgs.get(0)).get("from"));
+        return String.valueOf(first(chatArgs).get("from"));
     }
 
     @Test
@@ -45,10 +33,10 @@ class BroadcastChatTest {
         try (RealtimeFixture fx = chatServer()) {
             List<TestClient> clients = fx.clients(3);
             TestClient sender = clients.get(0);
-            int reached = BroadcastChat.broadcast(socketOf(fx, sender), "hi");
+            int reached = BroadcastChat.broadcast(fx.socketOf(sender), "hi");
             assertThat(reached).as("what broadcast() returned with 3 clients connected").isEqualTo(2);
-            clients.get(1).await("chat", args -> isMessage(args, sender.id(), "hi"), WAIT);
-            clients.get(2).await("chat", args -> isMessage(args, sender.id(), "hi"), WAIT);
+            clients.get(1).await("chat", args -> firstHas(args, "text", "hi", "from", sender.id()));
+            clients.get(2).await("chat", args -> firstHas(args, "text", "hi", "from", sender.id()));
             fx.sync();
             sender.assertNotReceived("chat");
         }
@@ -64,7 +52,7 @@ class BroadcastChatTest {
                 clients.get(i).emit("chat", "message " + i);
             }
             for (TestClient client : clients) {
-                client.awaitCount("chat", 3, WAIT);
+                client.awaitCount("chat", 3);
             }
             fx.sync();
             for (TestClient client : clients) {
@@ -85,7 +73,7 @@ class BroadcastChatTest {
             fx.sync();
             early.forEach(TestClient::clearReceived);
             TestClient newcomer = fx.client();
-            List<Object> welcome = newcomer.await("welcome", WAIT);
+            List<Object> welcome = newcomer.await("welcome");
             assertThat(welcome).as("the welcome the newcomer got").first()
                     .isEqualTo(Map.of("you", newcomer.id(), "others", 2));
             fx.sync();
@@ -105,7 +93,7 @@ class BroadcastChatTest {
             early.get(1).emit("chat", "before you came 2");
             fx.sync();
             TestClient late = fx.client();
-            late.await("welcome", WAIT);
+            late.await("welcome");
             fx.sync();
             assertThat(late.received()).as("everything the late joiner received")
                     .extracting(ReceivedEvent::name).containsExactly("welcome");

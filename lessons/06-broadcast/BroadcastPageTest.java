@@ -1,6 +1,6 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -16,8 +16,6 @@ import relaylab.testing.Screenshots;
 import relaylab.testing.SharedBrowser;
 
 class BroadcastPageTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
-
     @RegisterExtension
     static final SharedBrowser BROWSER = new SharedBrowser();
 

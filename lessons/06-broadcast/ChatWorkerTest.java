@@ -1,4 +1,5 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.realtime.testing.TestClient;
 
 class ChatWorkerTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private final List<String> logged = new CopyOnWriteArrayList<>();
 
     /** A server of the test's own (not the lesson's), so these tests need none of tasks 1 and 2. */
@@ -101,7 +101,7 @@ class ChatWorkerTest {
             long start = System.nanoTime();
             worker.talk();
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
-            List<List<Object>> chats = listener.awaitCount("chat", 3, WAIT);
+            List<List<Object>> chats = listener.awaitCount("chat", 3);
             List<Object> texts = new ArrayList<>();
             chats.forEach(args -> texts.add(((Map<?, ?>) args.get(0)).get("text")));
             assertThat(texts).as("what another client heard from the worker").containsExactlyElementsOf(worker.sent());

@@ -1,6 +1,6 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -11,8 +11,6 @@ import relaylab.testing.BrowserPage;
 import relaylab.testing.Screenshots;
 
 class EventsProtocolPageTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
-
     @Test
     @Tag("task:1")
     @DisplayName("in a browser, a sent message shows up as text with the frame your encoder wrote for it")

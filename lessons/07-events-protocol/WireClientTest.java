@@ -1,4 +1,5 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import relaylab.realtime.testing.RealtimeFixture;
 
 @Tag("task:5")
 class WireClientTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 

@@ -1,6 +1,6 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +14,6 @@ import relaylab.testing.Screenshots;
 
 /** The rooms page in headless Chromium: two browser users switch rooms and talk. */
 class RoomsPageTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private RealtimeFixture fx;
     private Rooms app;
 

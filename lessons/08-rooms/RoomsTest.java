@@ -1,6 +1,7 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.EventArgs.first;
+import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +14,6 @@ import relaylab.realtime.testing.TestClient;
 
 /** The rooms server over real sockets: each test starts Rooms on a free port and stops it afterwards. */
 class RoomsTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private RealtimeFixture fx;
     private Rooms app;
 
@@ -25,13 +25,6 @@ class RoomsTest {
     @AfterEach
     void stop() {
         fx.close();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> first(List<Object> args) {
-        assertThat(args).as("the arguments received").isNotEmpty();
-        assertThat(args.get(0)).as("the first argument received").isInstanceOf(Map.class);
-        return (Map<String, Object>) args.get(0);
     }
 
     /** A chat user connected with this name (it lands in the lobby). */
@@ -49,7 +42,7 @@ class RoomsTest {
     /** Moves a user to a room and waits until the server told it "room" for that room. */
     private static void move(TestClient user, String room) {
         assertThat(first(user.ack("join", room))).as("the ack of join(\"" + room + "\")").containsEntry("ok", true);
-        user.await("room", args -> room.equals(first(args).get("room")), WAIT);
+        user.await("room", args -> room.equals(first(args).get("room")));
     }
 
     private static boolean is(List<Object> args, String room, String name, List<String> members) {
@@ -62,10 +55,10 @@ class RoomsTest {
     @DisplayName("a new user lands in the lobby, is told who is there, and the others hear \"joined\"")
     void landsInTheLobby() {
         TestClient ada = user("ada");
-        ada.await("room", args -> is(args, "lobby", "ada", List.of("ada")), WAIT);
+        ada.await("room", args -> is(args, "lobby", "ada", List.of("ada")));
         TestClient bob = user("bob");
-        bob.await("room", args -> is(args, "lobby", "bob", List.of("ada", "bob")), WAIT);
-        ada.await("joined", args -> is(args, "lobby", "bob", List.of("ada", "bob")), WAIT);
+        bob.await("room", args -> is(args, "lobby", "bob", List.of("ada", "bob")));
+        ada.await("joined", args -> is(args, "lobby", "bob", List.of("ada", "bob")));
         fx.sync();
         bob.assertNotReceived("joined");
     }
@@ -78,12 +71,12 @@ class RoomsTest {
         TestClient bob = user("bob");
         TestClient carol = user("carol");
         move(carol, "games");
-        ada.await("left", args -> is(args, "lobby", "carol", List.of("ada", "bob")), WAIT);
-        bob.await("left", args -> is(args, "lobby", "carol", List.of("ada", "bob")), WAIT);
+        ada.await("left", args -> is(args, "lobby", "carol", List.of("ada", "bob")));
+        bob.await("left", args -> is(args, "lobby", "carol", List.of("ada", "bob")));
 
         move(bob, "games");
-        carol.await("joined", args -> is(args, "games", "bob", List.of("bob", "carol")), WAIT);
-        bob.await("room", args -> is(args, "games", "bob", List.of("bob", "carol")), WAIT);
+        carol.await("joined", args -> is(args, "games", "bob", List.of("bob", "carol")));
+        bob.await("room", args -> is(args, "games", "bob", List.of("bob", "carol")));
         assertThat(app.members("lobby")).as("members of the lobby after bob and carol moved to games").containsExactly("ada");
     }
 
@@ -97,7 +90,7 @@ class RoomsTest {
         move(carol, "games");
         assertThat(first(ada.ack("say", "hi lobby"))).as("the ack of ada's say").containsEntry("ok", true);
         for (TestClient inLobby : List.of(ada, bob)) {
-            assertThat(first(inLobby.await("message", WAIT))).as("the message heard in the lobby " + inLobby)
+            assertThat(first(inLobby.await("message"))).as("the message heard in the lobby " + inLobby)
                     .containsEntry("room", "lobby").containsEntry("from", "ada").containsEntry("text", "hi lobby");
         }
         fx.sync();
@@ -115,7 +108,7 @@ class RoomsTest {
         move(bob, "games");
         ada.ack("say", "anyone still in the lobby?");
         carol.ack("say", "welcome to games, bob");
-        bob.await("message", args -> "welcome to games, bob".equals(first(args).get("text")), WAIT);
+        bob.await("message", args -> "welcome to games, bob".equals(first(args).get("text")));
         fx.sync();
         assertThat(bob.received("message")).as("messages bob heard after moving to games").hasSize(1);
     }
@@ -130,7 +123,7 @@ class RoomsTest {
         move(bob, "games");
         assertThat(first(ada.ack("whisper", Map.of("to", "bob", "text", "psst")))).as("the ack of ada's whisper to bob")
                 .containsEntry("ok", true);
-        assertThat(first(bob.await("whisper", WAIT))).as("the whisper bob received")
+        assertThat(first(bob.await("whisper"))).as("the whisper bob received")
                 .containsEntry("from", "ada").containsEntry("to", "bob").containsEntry("text", "psst");
         fx.sync();
         carol.assertNotReceived("whisper");
@@ -162,7 +155,7 @@ class RoomsTest {
         Map<String, Object> reply = first(boss.ack("announce", "closing at midnight"));
         assertThat(reply).as("the ack of the announcement").containsEntry("ok", true).containsEntry("reached", 2);
         for (TestClient listener : List.of(ada, bob)) {
-            assertThat(listener.await("announcement", WAIT)).as("the announcement " + listener).containsExactly("closing at midnight");
+            assertThat(listener.await("announcement")).as("the announcement " + listener).containsExactly("closing at midnight");
         }
         ada.emit("announce", "I am not an admin");
         fx.sync();
@@ -177,9 +170,9 @@ class RoomsTest {
     void disconnectTellsTheRoom() {
         TestClient ada = user("ada");
         TestClient bob = user("bob");
-        ada.await("joined", args -> is(args, "lobby", "bob", List.of("ada", "bob")), WAIT);
+        ada.await("joined", args -> is(args, "lobby", "bob", List.of("ada", "bob")));
         bob.close();
-        ada.await("left", args -> is(args, "lobby", "bob", List.of("ada")), WAIT);
+        ada.await("left", args -> is(args, "lobby", "bob", List.of("ada")));
     }
 
     @Test
@@ -191,7 +184,7 @@ class RoomsTest {
         assertThat(fx.connecting(o -> o.auth(Map.of("name", "bob"))).awaitConnectError(WAIT))
                 .as("the connect_error of a second bob while bob is online").contains("taken");
         bob.close();
-        ada.await("left", WAIT);
+        ada.await("left");
         assertThat(first(ada.ack("whisper", Map.of("to", "bob", "text", "still there?"))))
                 .as("the ack of a whisper to bob after he left").containsEntry("ok", false);
         assertThat(app.users).as("users online after bob left").containsOnlyKeys("ada");

@@ -1,6 +1,6 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -21,7 +21,6 @@ import relaylab.testing.Screenshots;
  */
 @Tag("task:6")
 class ChatAppPageTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private static Browser first;
     private static Browser second;
     private RealtimeFixture fx;

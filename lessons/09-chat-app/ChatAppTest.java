@@ -1,6 +1,6 @@
 import static org.assertj.core.api.Assertions.assertThat;
+import static relaylab.realtime.testing.EventArgs.first;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,6 @@ import relaylab.realtime.testing.TestClient;
 
 /** The chat server over real sockets: each test starts ChatApp on a free port and stops it afterwards. */
 class ChatAppTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private RealtimeFixture fx;
     private ChatApp app;
 
@@ -30,12 +29,6 @@ class ChatAppTest {
     }
 
     /** The first argument of an ack or event, as a map (the JSON object the server sent). */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> first(List<Object> args) {
-        assertThat(args).as("the arguments received").isNotEmpty();
-        assertThat(args.get(0)).as("the first argument received").isInstanceOf(Map.class);
-        return (Map<String, Object>) args.get(0);
-    }
 
     private TestClient registered(String name) {
         TestClient client = fx.client();
@@ -87,7 +80,7 @@ class ChatAppTest {
         app.history.add(message("ada", "second"));
 
         TestClient bob = registered("bob");
-        List<Object> history = bob.await("chatHistory", WAIT);
+        List<Object> history = bob.await("chatHistory");
         List<ChatApp.ChatMessage> messages = RealtimeJson.convert(history.get(0),
                 RealtimeJson.mapper().getTypeFactory().constructCollectionType(List.class, ChatApp.ChatMessage.class));
         assertThat(messages).as("the messages in bob's chatHistory").extracting(ChatApp.ChatMessage::text)
@@ -107,7 +100,7 @@ class ChatAppTest {
         assertThat(first(ada.ack("sendMessage", "hello bob"))).as("the ack of ada's sendMessage").containsEntry("ok", true);
 
         for (TestClient client : List.of(ada, bob)) {
-            ChatApp.ChatMessage got = RealtimeJson.convert(client.await("receiveMessage", WAIT).get(0), ChatApp.ChatMessage.class);
+            ChatApp.ChatMessage got = RealtimeJson.convert(client.await("receiveMessage").get(0), ChatApp.ChatMessage.class);
             assertThat(got.user()).as("user of the receiveMessage " + client).isEqualTo("ada");
             assertThat(got.text()).as("text of the receiveMessage " + client).isEqualTo("hello bob");
             assertThat(got.id()).as("id of the receiveMessage " + client).isNotBlank();
@@ -115,7 +108,7 @@ class ChatAppTest {
                     .isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
         }
         bob.ack("sendMessage", "hi ada");
-        List<List<Object>> both = ada.awaitCount("receiveMessage", 2, WAIT);
+        List<List<Object>> both = ada.awaitCount("receiveMessage", 2);
         assertThat(first(both.get(1)).get("id")).as("the ids of two different messages").isNotEqualTo(first(both.get(0)).get("id"));
         assertThat(app.history.messages()).as("the history after two messages").extracting(ChatApp.ChatMessage::text)
                 .containsExactly("hello bob", "hi ada");
@@ -147,11 +140,11 @@ class ChatAppTest {
         TestClient carol = registered("carol");
         ada.emit("typing", true);
         for (TestClient other : List.of(bob, carol)) {
-            assertThat(first(other.await("typing", WAIT))).as("the typing event " + other)
+            assertThat(first(other.await("typing"))).as("the typing event " + other)
                     .containsEntry("user", "ada").containsEntry("typing", true);
         }
         ada.emit("typing", false);
-        bob.await("typing", args -> Boolean.FALSE.equals(first(args).get("typing")), WAIT);
+        bob.await("typing", args -> Boolean.FALSE.equals(first(args).get("typing")));
         fx.sync();
         ada.assertNotReceived("typing");
     }
@@ -161,9 +154,9 @@ class ChatAppTest {
     @DisplayName("everyone gets the online list each time someone registers")
     void onlineListOnRegister() {
         TestClient ada = registered("ada");
-        ada.await("onlineUsers", args -> List.of("ada").equals(args.get(0)), WAIT);
+        ada.await("onlineUsers", args -> List.of("ada").equals(args.get(0)));
         registered("bob");
-        ada.await("onlineUsers", args -> List.of("ada", "bob").equals(args.get(0)), WAIT);
+        ada.await("onlineUsers", args -> List.of("ada", "bob").equals(args.get(0)));
     }
 
     @Test
@@ -172,10 +165,10 @@ class ChatAppTest {
     void disconnectCleansUp() {
         TestClient ada = registered("ada");
         TestClient bob = registered("bob");
-        ada.await("onlineUsers", args -> List.of("ada", "bob").equals(args.get(0)), WAIT);
+        ada.await("onlineUsers", args -> List.of("ada", "bob").equals(args.get(0)));
         ada.clearReceived();
         bob.close();
-        ada.await("onlineUsers", args -> List.of("ada").equals(args.get(0)), WAIT);
+        ada.await("onlineUsers", args -> List.of("ada").equals(args.get(0)));
         assertThat(app.users.online()).as("users online after bob disconnected").containsExactly("ada");
         registered("bob");
     }

@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import relaylab.workbook.Todo;
+
 /**
  * Checks that a solution is its exercise with the TODOs done: every line that differs between
  * {@code lessons/NN-slug/F} and {@code solutions/NN-slug/F} must lie in a changed region whose
@@ -19,8 +21,8 @@ import java.util.stream.Stream;
  * the build for every lesson, so {@code diff} always shows exactly what a learner has to write.
  */
 public final class Pairing {
-    /** A numbered TODO marker, as in "// TODO 2: join the room (task 2)". */
-    static final Pattern TODO = Pattern.compile("\\bTODO \\d+\\b");
+    /** A numbered TODO marker, as in "// TODO 2: join the room (task 2)" (the workbook's convention). */
+    static final Pattern TODO = Todo.MARKER;
     /** Changed regions at most this many equal lines apart count as one (a lone "}" may match inside a rewrite). */
     private static final int MERGE_GAP = 3;
     private static final Set<String> TEXT = Set.of("java", "html", "js", "css", "json", "md", "txt", "properties", "xml", "svg");
@@ -146,7 +148,7 @@ public final class Pairing {
     public static String withOnlyTodo(String exercise, String solution, int task) {
         List<String> ex = exercise.lines().toList();
         List<String> so = solution.lines().toList();
-        Pattern marker = Pattern.compile("\\bTODO " + task + "\\b");
+        Pattern marker = Todo.marker(task);
         StringBuilder out = new StringBuilder();
         int i = 0;
         int j = 0;

@@ -27,11 +27,12 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import relaylab.grader.GradeReport.Status;
 import relaylab.grader.GradeReport.TestOutcome;
 import relaylab.workbook.Tasks;
+import relaylab.workbook.Todo;
 
 /** Runs a lesson's test classes on the JUnit Platform and turns each test into a {@link TestOutcome}. */
 final class TestRunner {
     /** An assertion about an exception that met the exercise's "TODO N" stub instead. */
-    private static final Pattern TODO_INSIDE = Pattern.compile("UnsupportedOperationException: (TODO \\d+[^\\n]*)");
+    private static final Pattern TODO_INSIDE = Todo.QUOTED_STUB;
 
     private final int timeoutSeconds;
 

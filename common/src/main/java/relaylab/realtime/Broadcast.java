@@ -64,9 +64,9 @@ public final class Broadcast {
         private final Outbound packet;
         private final int expected;
         private final boolean droppable;
-        private final XnioIoThread[] threads = new XnioIoThread[4];
+        private XnioIoThread[] threads = new XnioIoThread[4];
         @SuppressWarnings("unchecked")
-        private final ArrayList<WebSocketWriter>[] lists = new ArrayList[4];
+        private ArrayList<WebSocketWriter>[] lists = new ArrayList[4];
         private int groups;
         int count;
 
@@ -100,8 +100,9 @@ public final class Broadcast {
             }
             if (i == groups) {
                 if (groups == threads.length) {
-                    sendDirect(connection);
-                    return;
+                    // more I/O threads than expected (ioThreads above 4): still one hand-off per thread
+                    threads = java.util.Arrays.copyOf(threads, groups * 2);
+                    lists = java.util.Arrays.copyOf(lists, groups * 2);
                 }
                 threads[i] = io;
                 lists[i] = new ArrayList<>(Math.max(16, expected / 2 + 1));

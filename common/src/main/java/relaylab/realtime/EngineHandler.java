@@ -42,11 +42,16 @@ final class EngineHandler implements HttpHandler {
     /** What we keep of the first HTTP request of a session. */
     private record ClientInfo(Map<String, String> query, Map<String, List<String>> headers, String address) {
     }
+    // headers of the WebSocket handshake itself: used up by the upgrade, not kept for the session's Handshake
+    private static final Set<String> HANDSHAKE_ONLY = Set.of("sec-websocket-key", "sec-websocket-version",
+            "sec-websocket-extensions", "sec-websocket-protocol");
     private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
     private static final HttpString ALLOW_CREDENTIALS = new HttpString("Access-Control-Allow-Credentials");
     private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
     private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
 
+    // rejected requests are logged on I/O threads: at most 20 lines a second, however many bad requests come
+    private static final LogBudget REJECT_LINES = new LogBudget(20);
     private final RealtimeServer server;
     private final Hybi13Handshake handshake = new Hybi13Handshake();
     // Undertow's channels remove themselves from this set when they close; nothing is ever added
@@ -90,10 +95,8 @@ final class EngineHandler implements HttpHandler {
                     reject(exchange, EngineError.UNKNOWN_SID, "sid=" + sid);
                     return;
                 }
-                if (!connection.canUpgrade()) {
-                    reject(exchange, EngineError.BAD_REQUEST, "session " + sid + " cannot be upgraded (already on WebSocket or upgrading)");
-                    return;
-                }
+                // a session that cannot be upgraded (already upgraded or upgrading) gets its WebSocket accepted and
+                // closed at once (EngineSession.attachProbe), as the reference server does
                 exchange.putAttachment(UPGRADING, connection);
             } else {
                 ClientInfo info = clientInfo(exchange);
@@ -150,7 +153,10 @@ final class EngineHandler implements HttpHandler {
         });
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HeaderValues values : exchange.getRequestHeaders()) {
-            headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), List.copyOf(values));
+            String name = values.getHeaderName().toString().toLowerCase(Locale.ROOT);
+            if (!HANDSHAKE_ONLY.contains(name)) {
+                headers.put(name, List.copyOf(values));
+            }
         }
         InetSocketAddress peer = exchange.getSourceAddress();
         String address = peer == null ? "unknown" : peer.getHostString() + ":" + peer.getPort();
@@ -246,9 +252,13 @@ final class EngineHandler implements HttpHandler {
     }
 
     private void reject(HttpServerExchange exchange, EngineError error, String detail) {
-        LOG.log(System.Logger.Level.INFO, "rejected " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
-                + "?" + PacketCodec.abbreviate(exchange.getQueryString()) + " from " + exchange.getSourceAddress()
-                + ": " + error.message() + " (" + detail + ")");
+        String note = REJECT_LINES.spend();
+        if (note != null) {
+            LOG.log(System.Logger.Level.INFO, "rejected " + exchange.getRequestMethod() + " "
+                    + PacketCodec.abbreviate(exchange.getRequestURI()) + "?" + PacketCodec.abbreviate(exchange.getQueryString())
+                    + " from " + exchange.getSourceAddress() + ": " + error.message() + " ("
+                    + PacketCodec.abbreviate(detail, 200) + ")" + note);
+        }
         cors(exchange, server.config);
         error(exchange, error, null);
     }
@@ -263,24 +273,28 @@ final class EngineHandler implements HttpHandler {
         exchange.getResponseSender().send(error.body(message));
     }
 
-    /** Adds the CORS headers for polling when {@code cfg.cors(...)} was set. */
+    /**
+     * Adds the CORS headers for polling when {@code cfg.cors(...)} was set: a literal {@code *} without credentials
+     * for {@code cors("*")}; for a list, the request's origin with credentials when it is listed, else nothing.
+     */
     static void cors(HttpServerExchange exchange, RealtimeConfig cfg) {
-        if (cfg.corsOrigin == null) {
+        List<String> allowed = cfg.corsOrigins;
+        if (allowed == null) {
             return;
         }
-        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
-        String allowed;
-        if ("*".equals(cfg.corsOrigin)) {
-            allowed = origin != null ? origin : "*";
-        } else if (cfg.corsOrigin.equals(origin)) {
-            allowed = origin;
+        var headers = exchange.getResponseHeaders();
+        if (allowed.get(0).equals("*")) {
+            headers.put(ALLOW_ORIGIN, "*");
         } else {
-            return;
+            String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
+            headers.put(Headers.VARY, "Origin");
+            if (origin == null || !allowed.contains(origin)) {
+                return;
+            }
+            headers.put(ALLOW_ORIGIN, origin);
+            headers.put(ALLOW_CREDENTIALS, "true");
         }
-        exchange.getResponseHeaders().put(ALLOW_ORIGIN, allowed);
-        exchange.getResponseHeaders().put(ALLOW_CREDENTIALS, "true");
-        exchange.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, OPTIONS");
-        exchange.getResponseHeaders().put(ALLOW_HEADERS, "content-type");
-        exchange.getResponseHeaders().put(Headers.VARY, "Origin");
+        headers.put(ALLOW_METHODS, "GET, POST, OPTIONS");
+        headers.put(ALLOW_HEADERS, "content-type");
     }
 }

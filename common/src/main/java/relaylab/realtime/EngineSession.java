@@ -23,6 +23,8 @@ import static relaylab.realtime.protocol.PacketCodec.abbreviate;
  */
 final class EngineSession {
     static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    /** Lines about connections closed for what their client did (or did not do): at most 20 a second in all. */
+    static final LogBudget CLOSE_LINES = new LogBudget(20);
 
     final String sid;
     final RealtimeServer server;
@@ -43,6 +45,7 @@ final class EngineSession {
     private boolean probed;
     private boolean pollingDone;
     private volatile boolean closed;
+    private volatile boolean clientClosed;
     private boolean awaitingPong;
     private int pongs;
     private ScheduledFuture<?> heartbeat;
@@ -96,8 +99,11 @@ final class EngineSession {
     }
 
     private void pingTimedOut() {
-        LOG.log(System.Logger.Level.INFO, "connection " + sid + " from " + address + " did not answer the ping within "
-                + server.config.pingTimeout.toMillis() + " ms; closing it");
+        String note = CLOSE_LINES.spend();
+        if (note != null) {
+            LOG.log(System.Logger.Level.INFO, "connection " + sid + " from " + address + " did not answer the ping within "
+                    + server.config.pingTimeout.toMillis() + " ms; closing it" + note);
+        }
         close("ping timeout");
     }
 
@@ -209,11 +215,6 @@ final class EngineSession {
 
     // ------------------------------------------------------------------ transports and upgrade
 
-    /** True when this session is still on polling and may be upgraded by a WebSocket. */
-    synchronized boolean canUpgrade() {
-        return !closed && polling != null && ws == null && probe == null && !pollingDone;
-    }
-
     synchronized boolean isPolling() {
         return !closed && polling != null && ws == null && !pollingDone;
     }
@@ -229,8 +230,10 @@ final class EngineSession {
     boolean attachProbe(WebSocketChannel channel) {
         synchronized (this) {
             if (closed || probe != null || ws != null || pollingDone) {
-                LOG.log(System.Logger.Level.INFO, "connection " + sid + ": second upgrade attempt refused");
-                IoUtils.safeClose(channel);
+                // like the reference server: the WebSocket is accepted, then closed; the session goes on
+                LOG.log(System.Logger.Level.INFO, "connection " + sid + ": upgrade attempt refused (" + (closed ? "closed"
+                        : probe != null ? "an upgrade is in progress" : "already upgraded") + "); closing that WebSocket");
+                WebSocketTransport.closeWithFrame(channel);
                 return false;
             }
             probe = channel;
@@ -296,7 +299,7 @@ final class EngineSession {
         } else {
             LOG.log(System.Logger.Level.WARNING, "connection " + sid + ": unexpected packet during upgrade: " + abbreviate(text)
                     + "; closing the probe");
-            IoUtils.safeClose(channel);
+            WebSocketTransport.closeWithFrame(channel);
         }
     }
 
@@ -336,6 +339,7 @@ final class EngineSession {
             case MESSAGE -> socketIo.onMessage(text.substring(1));
             case CLOSE -> {
                 LOG.log(System.Logger.Level.DEBUG, () -> "connection " + sid + " sent close");
+                clientClosed = true;
                 inbox.execute(() -> close("transport close"));
                 return false;
             }
@@ -362,7 +366,10 @@ final class EngineSession {
 
     /** Logs what the client did wrong and closes the session with {@code reason}; returns false. */
     boolean fail(String what, String reason) {
-        LOG.log(System.Logger.Level.WARNING, "connection " + sid + " from " + address + ": " + what + "; closing it");
+        String note = CLOSE_LINES.spend();
+        if (note != null) {
+            LOG.log(System.Logger.Level.WARNING, "connection " + sid + " from " + address + ": " + what + "; closing it" + note);
+        }
         close(reason);
         return false;
     }
@@ -397,7 +404,8 @@ final class EngineSession {
         server.removeConnection(this);
         socketIo.closeSockets(reason);
         if (exchange != null) {
-            batch.add(Outbound.CLOSE);
+            // the client that sent close itself gets a noop on its pending poll, as from the reference server
+            batch.add(clientClosed ? Outbound.NOOP : Outbound.CLOSE);
             polling.respond(exchange, batch);
         }
         if (channel != null && channel.isOpen()) {

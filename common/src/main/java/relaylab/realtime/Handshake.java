@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param auth    the auth object of the CONNECT packet (empty when none was sent)
  * @param query   the query parameters of the first HTTP request
- * @param headers the headers of the first HTTP request (names in lower case)
+ * @param headers the headers of the first HTTP request (names in lower case), without the WebSocket handshake's own
+ *                {@code sec-websocket-*} headers; at most {@code maxHeaderSize} bytes in all
  * @param address the remote address, e.g. "127.0.0.1:53412"
  * @param time    when the Engine.IO connection was opened
  */

@@ -3,6 +3,7 @@ package relaylab.realtime;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
 import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.StatusCodes;
 import relaylab.realtime.protocol.EngineError;
 import relaylab.realtime.protocol.Outbound;
@@ -151,7 +152,7 @@ final class PollingTransport {
                 }
             }
             if (wasPending) {
-                LOG.log(System.Logger.Level.INFO, "connection " + session.sid + ": poll request closed by the client; closing the session");
+                LOG.log(System.Logger.Level.DEBUG, () -> "connection " + session.sid + ": poll request closed by the client; closing the session");
                 session.inbox.execute(() -> session.close("transport close"));
             }
         });
@@ -197,17 +198,30 @@ final class PollingTransport {
         }
         exchange.setMaxEntitySize(max);
         exchange.getRequestReceiver().receiveFullString((ex, body) -> {
-            synchronized (session) {
-                postBusy = false;
-            }
             if (body.length() > max && PacketCodec.utf8Length(body) > max) {
+                synchronized (session) {
+                    postBusy = false;
+                }
                 tooBig(ex, PacketCodec.utf8Length(body));
                 return;
             }
             receive(body);
-            EngineHandler.cors(ex, session.server.config);
-            ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=UTF-8");
-            ex.getResponseSender().send("ok");
+            Runnable answer = () -> {
+                synchronized (session) {
+                    postBusy = false;
+                }
+                EngineHandler.cors(ex, session.server.config);
+                ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=UTF-8");
+                ex.getResponseSender().send("ok");
+            };
+            SocketIoConnection socketIo = session.socketIo;
+            if (socketIo.inboundFull()) {
+                // backpressure: the client sends its next POST only after this answer, which waits for the handlers
+                socketIo.notePaused(" (POST answer held back)");
+                ex.dispatch(SameThreadExecutor.INSTANCE, () -> socketIo.whenDrained(answer));
+            } else {
+                answer.run();
+            }
         }, (ex, error) -> {
             synchronized (session) {
                 postBusy = false;

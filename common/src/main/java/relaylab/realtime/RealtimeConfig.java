@@ -26,7 +26,14 @@ public final class RealtimeConfig {
     Duration pingTimeout = Duration.ofSeconds(20);
     int maxPayload = 1_000_000;
     Duration connectTimeout = Duration.ofSeconds(45);
-    String corsOrigin;
+    List<String> corsOrigins;
+    int maxAttachments = 10;
+    int maxHeaderSize = 16 * 1024;
+    Duration headersTimeout = Duration.ofSeconds(10);
+    Duration idleTimeout;
+    int maxConnections = -1;
+    int maxInboundPackets = 1000;
+    static final Duration IDLE_MARGIN = Duration.ofSeconds(5);
     boolean allowPolling = true;
     int ioThreads;
     SSLContext sslContext;
@@ -121,9 +128,98 @@ public final class RealtimeConfig {
         return this;
     }
 
-    /** Allows cross-origin HTTP long-polling from this origin (e.g. "http://localhost:3000"), or "*" for any. */
-    public RealtimeConfig cors(String origin) {
-        this.corsOrigin = Objects.requireNonNull(origin, "origin");
+    /**
+     * Allows cross-origin HTTP long-polling from these origins, e.g. {@code cors("http://localhost:3000")}: a listed
+     * origin is echoed in {@code Access-Control-Allow-Origin} with {@code Access-Control-Allow-Credentials: true}
+     * (the page may send its cookies); other origins, and {@code null}, get no CORS header. {@code cors("*")}
+     * allows every origin but never with credentials: the answer is a literal {@code *}, as in the reference
+     * server, so no site can read a polling response made with the user's cookies. Default: no CORS headers.
+     */
+    public RealtimeConfig cors(String origin, String... more) {
+        List<String> all = new ArrayList<>();
+        all.add(Objects.requireNonNull(origin, "origin"));
+        for (String o : more) {
+            all.add(Objects.requireNonNull(o, "origin"));
+        }
+        if (all.size() > 1 && all.contains("*")) {
+            throw new IllegalArgumentException("cors: \"*\" allows every origin and cannot be combined with a list " + all);
+        }
+        this.corsOrigins = List.copyOf(all);
+        return this;
+    }
+
+    /**
+     * How many received packets may wait for the handlers of one connection. When a handler is slow and this many
+     * wait, the server stops reading that WebSocket (TCP then slows the client down) and holds back the answer to a
+     * polling POST, until half of them are handled; nothing is dropped (logged at INFO as "reading paused"). Acks
+     * do not count and are never held back. Default 1000.
+     */
+    public RealtimeConfig maxInboundPackets(int packets) {
+        if (packets < 1) {
+            throw new IllegalArgumentException("maxInboundPackets must be at least 1, was " + packets);
+        }
+        this.maxInboundPackets = packets;
+        return this;
+    }
+
+    /**
+     * The most binary attachments one packet (BINARY_EVENT or BINARY_ACK) may announce; a packet announcing more
+     * closes the connection ("parse error") before any attachment is kept. Default 10, like socket.io's parser.
+     */
+    public RealtimeConfig maxAttachments(int count) {
+        if (count < 1 || count > 10_000) {
+            throw new IllegalArgumentException("maxAttachments must be 1 to 10000, was " + count);
+        }
+        this.maxAttachments = count;
+        return this;
+    }
+
+    /**
+     * The most bytes of request line and headers one HTTP request may have; a bigger request is refused (HTTP 400,
+     * connection closed) before any session opens. Default 16 KB (Node's default); each session keeps at most
+     * this much of its first request's headers in its {@link Handshake}.
+     */
+    public RealtimeConfig maxHeaderSize(int bytes) {
+        if (bytes < 1024) {
+            throw new IllegalArgumentException("maxHeaderSize must be at least 1024 bytes, was " + bytes);
+        }
+        this.maxHeaderSize = bytes;
+        return this;
+    }
+
+    /**
+     * How long a client may take to send a request's line and headers once it started; a slower one (a
+     * "slowloris") is disconnected. Default 10 s.
+     */
+    public RealtimeConfig headersTimeout(Duration timeout) {
+        this.headersTimeout = positive(timeout, "headersTimeout");
+        return this;
+    }
+
+    /**
+     * How long the server waits for the next bytes a client owes it before closing the TCP connection: a request
+     * body that stalls, a keep-alive connection with no next request, a WebSocket that went silent. Engine.IO
+     * clients are never that quiet (they answer a ping every {@code pingInterval}), so the default is
+     * {@code pingInterval + pingTimeout + 5 s} (50 s), which leaves a late pong to the ping timeout; it must be
+     * longer than {@code pingInterval}.
+     */
+    public RealtimeConfig idleTimeout(Duration timeout) {
+        this.idleTimeout = positive(timeout, "idleTimeout");
+        return this;
+    }
+
+    /**
+     * The most TCP connections the server keeps open at once (WebSocket, polling and plain HTTP alike). A new
+     * connection beyond it gets HTTP 503 and is closed, logged as a refusal (at most one line per second); connections
+     * that have not sent a complete request yet wait in the system's accept queue once there are 64 more. Default:
+     * the process's file-descriptor limit ({@code ulimit -n}) minus 256, so that the server runs out of neither;
+     * 0 means no limit.
+     */
+    public RealtimeConfig maxConnections(int connections) {
+        if (connections < 0) {
+            throw new IllegalArgumentException("maxConnections must be 0 (no limit) or more, was " + connections);
+        }
+        this.maxConnections = connections;
         return this;
     }
 

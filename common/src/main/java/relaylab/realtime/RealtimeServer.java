@@ -1,6 +1,7 @@
 package relaylab.realtime;
 
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.PathHandler;
@@ -12,11 +13,14 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 
+import org.xnio.Options;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URL;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -102,10 +106,28 @@ public final class RealtimeServer implements AutoCloseable {
         } else {
             builder.addHttpListener(port, config.host);
         }
+        Duration idle = config.idleTimeout != null ? config.idleTimeout
+                : config.pingInterval.plus(config.pingTimeout).plus(RealtimeConfig.IDLE_MARGIN);
+        if (idle.compareTo(config.pingInterval) <= 0) {
+            throw new IllegalStateException("idleTimeout " + idle.toMillis() + " ms must be longer than pingInterval "
+                    + config.pingInterval.toMillis() + " ms, or every quiet client is cut off between two pings");
+        }
+        int maxConnections = config.maxConnections >= 0 ? config.maxConnections : ConnectionCap.defaultMax();
+        builder.setServerOption(UndertowOptions.MAX_HEADER_SIZE, config.maxHeaderSize)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(config.headersTimeout))
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(idle))
+                // closes a connection whose reads wait for data that does not come: a stalled body, a silent WebSocket
+                .setSocketOption(Options.READ_TIMEOUT, millis(idle));
+        if (maxConnections > 0) {
+            // the hard limit, counted by XNIO at accept time; ConnectionCap answers 503 from maxConnections on
+            int high = maxConnections + ConnectionCap.HEADROOM;
+            builder.setSocketOption(Options.CONNECTION_HIGH_WATER, high).setSocketOption(Options.CONNECTION_LOW_WATER, high);
+        }
+        HttpHandler root = rootHandler();
         Undertow server = builder
                 .setIoThreads(config.ioThreads > 0 ? config.ioThreads : Math.max(2, cores))
                 .setWorkerThreads(Math.max(8, cores * 4))
-                .setHandler(rootHandler())
+                .setHandler(maxConnections > 0 ? new ConnectionCap(maxConnections, root) : root)
                 .build();
         try {
             server.start();
@@ -118,6 +140,10 @@ public final class RealtimeServer implements AutoCloseable {
         this.port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
         LOG.log(System.Logger.Level.DEBUG, () -> "realtime server listening on " + url());
         return this;
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
     }
 
     /** The bound port (after {@link #start}); -1 before. */

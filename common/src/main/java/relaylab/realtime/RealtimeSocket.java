@@ -323,7 +323,10 @@ public final class RealtimeSocket {
                 pass = false;
             }
             if (!pass) {
-                LOG.log(System.Logger.Level.INFO, "event '" + event + "' of socket " + id + " dropped by a filter");
+                if (connection.mayNote()) {
+                    LOG.log(System.Logger.Level.INFO, "event '" + PacketCodec.abbreviate(event) + "' of socket " + id
+                            + " dropped by a filter");
+                }
                 return;
             }
         }
@@ -336,9 +339,9 @@ public final class RealtimeSocket {
         }
         EventHandler[] own = handlers.get(event);
         boolean handled = namespace.dispatch(this, event, args, ack, own);
-        if (!handled) {
-            LOG.log(System.Logger.Level.INFO, "no handler for event '" + event + "' from socket " + id + " on namespace "
-                    + namespace.name() + "; ignored" + (ackId >= 0 ? " (the sender's ack will time out)" : ""));
+        if (!handled && connection.mayNote()) {
+            LOG.log(System.Logger.Level.INFO, "no handler for event '" + PacketCodec.abbreviate(event) + "' from socket " + id
+                    + " on namespace " + namespace.name() + "; ignored" + (ackId >= 0 ? " (the sender's ack will time out)" : ""));
         }
     }
 
@@ -349,7 +352,10 @@ public final class RealtimeSocket {
     void receiveAck(long ackId, List<Object> args) {
         PendingAck pending = removeAck(ackId);
         if (pending == null) {
-            LOG.log(System.Logger.Level.INFO, "socket " + id + " sent ack " + ackId + " that nobody waits for (late or unknown); ignored");
+            if (connection.mayNote()) {
+                LOG.log(System.Logger.Level.INFO, "socket " + id + " sent ack " + ackId + " that nobody waits for (late or unknown);"
+                        + " ignored");
+            }
             return;
         }
         pending.timer().cancel(false);

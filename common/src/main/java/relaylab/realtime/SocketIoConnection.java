@@ -9,12 +9,16 @@ import relaylab.realtime.protocol.PacketCodec;
 import relaylab.realtime.protocol.PacketType;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static relaylab.realtime.protocol.PacketCodec.abbreviate;
 
@@ -26,6 +30,9 @@ import static relaylab.realtime.protocol.PacketCodec.abbreviate;
  */
 final class SocketIoConnection {
     private static final System.Logger LOG = EngineSession.LOG;
+    /** The disconnect reason when the client broke the namespace rules (socket.io's client.close()). */
+    static final String FORCED_CLOSE = "forced server close";
+    private static final int NOTES = 10;
 
     final EngineSession session;
     final RealtimeServer server;
@@ -36,6 +43,17 @@ final class SocketIoConnection {
     private final Map<String, RealtimeSocket> sockets = new ConcurrentHashMap<>(2);
     // only touched by the inbox
     private final BinaryAssembler assembler = new BinaryAssembler();
+    // packets queued for the inbox and not handled yet (acks do not count), and what to do once they are few again
+    private final AtomicInteger inbound = new AtomicInteger();
+    private Runnable whenDrained; // guarded by this
+    // a BINARY_ACK waiting for its attachments; only touched by the transport's thread (messages arrive in order)
+    private String ackText;
+    private List<byte[]> ackAttachments;
+    private int ackExpected;
+    // namespaces whose CONNECT waits for the middlewares; only touched by the inbox; null while none
+    private Set<String> joining;
+    // notes logged about this client (unhandled events, late acks...); racy on purpose: it is only a budget
+    private int notes;
     // guarded by the session's lock
     private ScheduledFuture<?> connectTimer;
 
@@ -81,8 +99,11 @@ final class SocketIoConnection {
 
     private void connectTimedOut() {
         if (sockets.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " from " + session.address + " sent no CONNECT within "
-                    + server.config.connectTimeout.toMillis() + " ms; closing it");
+            String note = EngineSession.CLOSE_LINES.spend();
+            if (note != null) {
+                LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " from " + session.address + " sent no CONNECT"
+                        + " within " + server.config.connectTimeout.toMillis() + " ms; closing it" + note);
+            }
             session.close("connect timeout");
         }
     }
@@ -94,14 +115,129 @@ final class SocketIoConnection {
         if (payload.startsWith("3")) {
             // acks skip the per-connection queue: a handler blocked on emitWithAck(...).get() still gets its answer
             server.executor().execute(() -> onAck(payload));
-        } else {
-            inbox.execute(() -> onPacket(payload));
+            return;
         }
+        if (payload.startsWith("6")) {
+            int count = binaryAckAttachments(payload);
+            if (count > 0) {
+                // a BINARY_ACK takes the same fast path once its attachments are in (they follow it on this thread)
+                ackText = payload;
+                ackAttachments = new ArrayList<>(count);
+                ackExpected = count;
+                return;
+            }
+        }
+        inbound.incrementAndGet();
+        inbox.execute(() -> {
+            try {
+                onPacket(payload);
+            } finally {
+                drained();
+            }
+        });
     }
 
     /** A binary message: an attachment of the binary packet announced before. */
     void onBinary(byte[] data) {
-        inbox.execute(() -> onAttachment(data));
+        if (ackExpected > 0) {
+            ackAttachments.add(data);
+            if (ackAttachments.size() == ackExpected) {
+                String text = ackText;
+                List<byte[]> attachments = ackAttachments;
+                ackText = null;
+                ackAttachments = null;
+                ackExpected = 0;
+                server.executor().execute(() -> onBinaryAck(text, attachments));
+            }
+            return;
+        }
+        inbound.incrementAndGet();
+        inbox.execute(() -> {
+            try {
+                onAttachment(data);
+            } finally {
+                drained();
+            }
+        });
+    }
+
+    /** The attachment count of a well-formed BINARY_ACK header ("6<n>-..."), or 0 to leave it to the inbox's checks. */
+    private int binaryAckAttachments(String payload) {
+        int dash = payload.indexOf('-');
+        if (dash < 2 || dash > 4) {
+            return 0;
+        }
+        for (int i = 1; i < dash; i++) {
+            if (!Character.isDigit(payload.charAt(i))) {
+                return 0;
+            }
+        }
+        int n = Integer.parseInt(payload, 1, dash, 10);
+        return n <= server.config.maxAttachments ? n : 0;
+    }
+
+    private void onBinaryAck(String text, List<byte[]> attachments) {
+        if (session.closed()) {
+            return;
+        }
+        try {
+            BinaryAssembler acks = new BinaryAssembler();
+            Packet complete = acks.packet(PacketCodec.decode(text));
+            for (byte[] attachment : attachments) {
+                complete = acks.attachment(attachment);
+            }
+            handle(complete);
+        } catch (BadPacketException e) {
+            fail(e.getMessage() + " (packet: " + abbreviate(text) + ")");
+        }
+    }
+
+    // ------------------------------------------------------------------ inbound backpressure
+
+    /** True when {@code maxInboundPackets} packets wait for this client's handlers: its transport stops reading. */
+    boolean inboundFull() {
+        return inbound.get() >= server.config.maxInboundPackets;
+    }
+
+    /**
+     * Runs {@code resume} (resume reading, answer the held POST) once at most half of {@code maxInboundPackets}
+     * wait; at once when that is already so. From the transport's thread, after {@link #inboundFull()} said true.
+     */
+    void whenDrained(Runnable resume) {
+        boolean now;
+        synchronized (this) {
+            now = inbound.get() <= server.config.maxInboundPackets / 2;
+            if (!now) {
+                whenDrained = resume;
+            }
+        }
+        if (now) {
+            resume.run();
+        }
+    }
+
+    /** A queued packet was handled. */
+    private void drained() {
+        if (inbound.decrementAndGet() > server.config.maxInboundPackets / 2) {
+            return;
+        }
+        Runnable resume;
+        synchronized (this) {
+            resume = whenDrained;
+            whenDrained = null;
+        }
+        if (resume != null) {
+            resume.run();
+        }
+    }
+
+    /** Logs that reading from this client pauses (once per client and pause, within its notes budget). */
+    void notePaused(String transport) {
+        if (mayNote()) {
+            LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " from " + session.address + ": "
+                    + inbound.get() + " packets wait for its handlers (maxInboundPackets " + server.config.maxInboundPackets
+                    + "); reading paused" + transport + " until half of them are handled");
+        }
     }
 
     private void fail(String what) {
@@ -122,6 +258,11 @@ final class SocketIoConnection {
             packet = PacketCodec.decode(text);
         } catch (BadPacketException e) {
             fail(e.getMessage() + " (packet: " + abbreviate(text) + ")");
+            return;
+        }
+        if (packet.attachments() > server.config.maxAttachments) {
+            fail("a binary packet announcing " + packet.attachments() + " attachments, more than maxAttachments "
+                    + server.config.maxAttachments);
             return;
         }
         try {
@@ -163,31 +304,36 @@ final class SocketIoConnection {
     }
 
     private void handle(Packet packet) {
+        if (packet.type() == PacketType.CONNECT) {
+            connect(packet);
+            return;
+        }
+        RealtimeSocket socket = sockets.get(packet.namespace());
+        if (socket == null) {
+            // like socket.io: a packet for a namespace the client has not joined (or is still joining) ends the client
+            session.fail(packet.type() + " for namespace " + abbreviate(packet.namespace())
+                    + " before CONNECT (or after leaving it)", FORCED_CLOSE);
+            return;
+        }
         switch (packet.type()) {
-            case CONNECT -> connect(packet);
-            case DISCONNECT -> {
-                RealtimeSocket socket = sockets.get(packet.namespace());
-                if (socket != null) {
-                    socket.close("client namespace disconnect");
-                }
-            }
-            case EVENT, BINARY_EVENT -> {
-                RealtimeSocket socket = sockets.get(packet.namespace());
-                if (socket == null) {
-                    LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " sent event '" + packet.eventName()
-                            + "' to namespace " + packet.namespace() + " without being connected to it; ignored");
-                    return;
-                }
-                socket.dispatch(packet.eventName(), packet.arguments(), packet.ackId());
-            }
-            case ACK, BINARY_ACK -> {
-                RealtimeSocket socket = sockets.get(packet.namespace());
-                if (socket != null) {
-                    socket.receiveAck(packet.ackId(), packet.arguments());
-                }
-            }
+            case DISCONNECT -> socket.close("client namespace disconnect");
+            case EVENT, BINARY_EVENT -> socket.dispatch(packet.eventName(), packet.arguments(), packet.ackId());
+            case ACK, BINARY_ACK -> socket.receiveAck(packet.ackId(), packet.arguments());
             default -> fail("unexpected packet type " + packet.type().digit());
         }
+    }
+
+    /**
+     * True while this client may still get an INFO line about what it sends (an unhandled event, a late ack):
+     * the first {@value #NOTES} times; then one line says the rest is left out, so that one client cannot flood the log.
+     */
+    boolean mayNote() {
+        int n = ++notes;
+        if (n == NOTES + 1) {
+            LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " from " + session.address + ": " + NOTES
+                    + " notes logged about this client; further ones are left out until it disconnects");
+        }
+        return n <= NOTES;
     }
 
     // ------------------------------------------------------------------ namespaces
@@ -196,19 +342,27 @@ final class SocketIoConnection {
         String name = packet.namespace();
         Namespace namespace = server.namespace(name);
         if (namespace == null) {
-            LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " asked for unknown namespace " + name + "; refused");
+            LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " asked for unknown namespace " + abbreviate(name)
+                    + "; refused");
             send(PacketCodec.encode(PacketType.CONNECT_ERROR, name, -1, Map.of("message", "Invalid namespace")));
             return;
         }
-        if (sockets.containsKey(name)) {
-            LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " is already connected to " + name + "; CONNECT ignored");
+        if (sockets.containsKey(name) || (joining != null && joining.contains(name))) {
+            // one socket per namespace and connection: socket.io closes a client that tries for a second one
+            session.fail("a CONNECT to " + abbreviate(name) + " while " + (sockets.containsKey(name) ? "connected to it"
+                    : "its previous CONNECT is still decided"), FORCED_CLOSE);
             return;
         }
+        if (joining == null) {
+            joining = new HashSet<>(2);
+        }
+        joining.add(name);
         @SuppressWarnings("unchecked")
         Map<String, Object> auth = packet.data() == null ? Map.of() : (Map<String, Object>) packet.data();
         Handshake handshake = new Handshake(auth, query, headers, session.address, time);
         RealtimeSocket socket = new RealtimeSocket(Ids.next(), namespace, this, handshake);
         namespace.runMiddlewares(socket, refusal -> inbox.execute(() -> {
+            joining.remove(name);
             if (session.closed()) {
                 return;
             }
@@ -232,6 +386,11 @@ final class SocketIoConnection {
                 sockets.put(name, socket);
                 socket.markConnected();
                 namespace.add(socket);
+                if (session.closed()) {
+                    // the session closed meanwhile from another thread and may not have seen this socket
+                    socket.close("transport close");
+                    return;
+                }
                 namespace.fireConnect(socket);
             } finally {
                 session.release(PacketCodec.encode(PacketType.CONNECT, name, -1, Map.of("sid", socket.id())));

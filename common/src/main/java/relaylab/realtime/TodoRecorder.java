@@ -1,5 +1,7 @@
 package relaylab.realtime;
 
+import relaylab.workbook.Todo;
+
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,10 +31,12 @@ public final class TodoRecorder implements HandlerErrorListener {
         this.reply = Objects.requireNonNull(reply, "reply");
     }
 
-    /** True for an UnsupportedOperationException whose message starts with "TODO " (an exercise's unwritten code). */
+    /**
+     * True for an UnsupportedOperationException whose message starts with "TODO k" (an exercise's unwritten code,
+     * see {@link Todo}).
+     */
     public static boolean isTodo(Throwable error) {
-        return error instanceof UnsupportedOperationException && error.getMessage() != null
-                && error.getMessage().startsWith("TODO ");
+        return Todo.isStub(error);
     }
 
     @Override

@@ -3,7 +3,10 @@ package relaylab.realtime;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.CloseMessage;
+import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
 import relaylab.realtime.protocol.Outbound;
@@ -63,13 +66,62 @@ final class WebSocketTransport extends AbstractReceiveListener {
             session.onProbeText(ch, text);
         } else {
             session.onText(text);
+            pauseWhenFull(ch);
         }
     }
 
     @Override
     protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
         try (var pooled = message.getData()) {
+            if (session.isProbe(ch)) {
+                // like the reference server: anything but "2probe" and "5" on the probe ends the probe, not the session
+                LOG.log(System.Logger.Level.INFO, "connection " + session.sid + ": binary message on the upgrade probe;"
+                        + " closing the probe");
+                closeWithFrame(ch);
+                return;
+            }
             session.onBinary(concat(pooled.getResource()).array());
+        }
+        pauseWhenFull(ch);
+    }
+
+    /**
+     * Stops reading this WebSocket while {@code maxInboundPackets} of its packets wait for the handlers: TCP then
+     * slows the client down instead of the server queueing without end. Reading resumes when half are handled.
+     */
+    private void pauseWhenFull(WebSocketChannel ch) {
+        SocketIoConnection socketIo = session.socketIo;
+        if (!socketIo.inboundFull() || !ch.isOpen()) {
+            return;
+        }
+        ch.suspendReceives();
+        socketIo.notePaused("");
+        socketIo.whenDrained(() -> {
+            try {
+                ch.getIoThread().execute(ch::resumeReceives);
+            } catch (RejectedExecutionException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "connection " + session.sid + ": not resumed, the server is stopping");
+            }
+        });
+    }
+
+    /** Closes a WebSocket with a close frame (1000) first, e.g. a probe that will not become the session's transport. */
+    static void closeWithFrame(WebSocketChannel ch) {
+        try {
+            WebSockets.sendClose(CloseMessage.NORMAL_CLOSURE, "", ch, new WebSocketCallback<Void>() {
+                @Override
+                public void complete(WebSocketChannel c, Void context) {
+                    IoUtils.safeClose(c);
+                }
+
+                @Override
+                public void onError(WebSocketChannel c, Void context, Throwable throwable) {
+                    IoUtils.safeClose(c);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "close frame not sent: " + e);
+            IoUtils.safeClose(ch);
         }
     }
 

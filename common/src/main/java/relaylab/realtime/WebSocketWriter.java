@@ -42,6 +42,11 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private static final String KEY = "relaylab.writer";
     private static final ThreadLocal<Flusher> FLUSHERS = ThreadLocal.withInitial(Flusher::new);
     static final int LIMIT_IN_MAX_PAYLOADS = 64;
+    /**
+     * What one queued frame costs beyond its bytes: its ByteBuffer view (about 48 bytes) and its slot in the queue.
+     * Counted with the bytes, so that many tiny frames reach the limit as soon as the heap they hold does.
+     */
+    static final int FRAME_OVERHEAD = 56;
 
     private final WebSocketChannel channel;
     private final ConduitStreamSinkChannel sink;
@@ -131,15 +136,24 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
             finish();
             return;
         }
-        io.executeAfter(() -> {
-            if (!done) {
-                LOG.log(System.Logger.Level.INFO, "connection " + owner.sid + ": " + pendingBytes + " bytes still unread "
-                        + owner.server.config.pingTimeout.toMillis() + " ms after closing; dropping them");
-                done = true;
-                dropQueue();
-                IoUtils.safeClose(channel);
-            }
-        }, owner.server.config.pingTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            io.executeAfter(() -> {
+                if (!done) {
+                    LOG.log(System.Logger.Level.INFO, "connection " + owner.sid + ": " + pendingBytes + " bytes still unread "
+                            + owner.server.config.pingTimeout.toMillis() + " ms after closing; dropping them");
+                    done = true;
+                    dropQueue();
+                    IoUtils.safeClose(channel);
+                }
+            }, owner.server.config.pingTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the server is stopping and its I/O threads take no more timers: no time is left for the unread frames
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + owner.sid + ": " + pendingBytes
+                    + " bytes unread at shutdown; dropping them");
+            done = true;
+            dropQueue();
+            IoUtils.safeClose(channel);
+        }
     }
 
     /** The client sent a close frame: nothing more is sent from here; Undertow answers it. */
@@ -168,7 +182,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
             }
         }
         frames[count++] = frame;
-        pendingBytes += frame.remaining();
+        pendingBytes += frame.remaining() + FRAME_OVERHEAD;
     }
 
     private void markDirty() {
@@ -189,6 +203,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
                 pendingBytes -= sink.write(frames, first, count - first);
                 while (first < count && !frames[first].hasRemaining()) {
                     frames[first++] = null;
+                    pendingBytes -= FRAME_OVERHEAD;
                 }
                 if (first < count) {
                     if (!waiting) {

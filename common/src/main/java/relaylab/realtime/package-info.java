@@ -6,7 +6,12 @@
  * <p>Start with {@link relaylab.realtime.RealtimeServer#create}: configure it, register handlers
  * (lambdas via {@code on("connection", socket -> ...)} or annotated methods via {@code register(obj)}),
  * then {@code start(0)} and always {@code stop()}. Connect from Java with
- * {@link relaylab.realtime.RealtimeClient#connect}. Lesson tests use {@code relaylab.realtime.testing}.
+ * {@link relaylab.realtime.client.RealtimeClient#connect}. Lesson tests use {@code relaylab.realtime.testing}.
+ *
+ * <p>Layout: this package is the API plus the engine, one package-private class per protocol layer
+ * ({@code EngineHandler}, {@code PollingTransport}, {@code WebSocketTransport}, {@code EngineSession},
+ * {@code SocketIoConnection}, {@code WebSocketWriter}); the wire format is {@code relaylab.realtime.protocol};
+ * common/README.md has the map.
  *
  * <p>Threads: network I/O runs on Undertow's I/O threads; every handler runs on a worker thread, one at
  * a time per connection and in arrival order. Sends may happen from any thread. Heartbeats and timeouts

@@ -7,29 +7,21 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Finds the {@link Task}s declared on a lesson's classes and reads TODO numbers from messages.
  * Used by {@link Exercise} when a demo hits an unfinished TODO, and by the grader.
  */
 public final class Tasks {
-    private static final Pattern TODO = Pattern.compile("^TODO (\\d+)\\b");
-
     private Tasks() {
     }
 
     /**
      * Returns N when {@code message} starts with "TODO N" (the message of an exercise's
-     * {@code UnsupportedOperationException}), otherwise null.
+     * {@code UnsupportedOperationException}), otherwise null. Same as {@link Todo#number}.
      */
     public static Integer todoNumber(String message) {
-        if (message == null) {
-            return null;
-        }
-        Matcher m = TODO.matcher(message);
-        return m.find() ? Integer.valueOf(m.group(1)) : null;
+        return Todo.number(message);
     }
 
     /**

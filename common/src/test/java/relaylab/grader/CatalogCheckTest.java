@@ -112,7 +112,7 @@ class CatalogCheckTest {
 
     private static List<Path> scripts() throws IOException {
         List<Path> files = new ArrayList<>();
-        for (String folder : List.of("lessons", "solutions", "common/scripts", "common/src/main/java")) {
+        for (String folder : List.of("lessons", "solutions", "common/scripts", "common/src/main/java", "benchmark/src/main/java")) {
             try (Stream<Path> walk = Files.walk(ROOT.resolve(folder))) {
                 walk.filter(f -> f.toString().endsWith(".java")).forEach(files::add);
             }

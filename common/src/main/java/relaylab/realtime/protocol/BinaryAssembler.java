@@ -128,7 +128,11 @@ public final class BinaryAssembler {
     /** Replaces attachment placeholders in received data (in place) by the received byte arrays. */
     public static Object reconstruct(Object value, List<byte[]> attachments) throws BadPacketException {
         if (value instanceof Map<?, ?> map) {
-            if (Boolean.TRUE.equals(map.get("_placeholder")) && map.get("num") instanceof Integer num) {
+            if (Boolean.TRUE.equals(map.get("_placeholder"))) {
+                if (!(map.get("num") instanceof Integer num)) {
+                    throw new BadPacketException("attachment placeholder without an integer num: "
+                            + PacketCodec.abbreviate(String.valueOf(map.get("num"))));
+                }
                 if (num < 0 || num >= attachments.size()) {
                     throw new BadPacketException("attachment placeholder " + num + " out of range");
                 }

@@ -50,6 +50,9 @@ public final class PacketCodec {
                 throw new BadPacketException("binary packet without a valid attachment count");
             }
             attachments = Integer.parseInt(text, i, dash, 10);
+            if (attachments == 0) {
+                throw new BadPacketException("a binary packet announcing 0 attachments");
+            }
             i = dash + 1;
         }
         String namespace = "/";
@@ -112,8 +115,12 @@ public final class PacketCodec {
                 }
             }
             case EVENT, BINARY_EVENT -> {
-                if (!(data instanceof List<?> list) || list.isEmpty() || !(list.get(0) instanceof String)) {
+                if (!(data instanceof List<?> list) || list.isEmpty() || !(list.get(0) instanceof String name)) {
                     throw new BadPacketException("EVENT data must be a non-empty JSON array starting with the event name");
+                }
+                if (RESERVED_EVENTS.contains(name)) {
+                    // socket.io's parser refuses them too: a client must not fake the server's own events
+                    throw new BadPacketException("EVENT named '" + name + "', a reserved name");
                 }
             }
             case ACK, BINARY_ACK -> {
@@ -206,8 +213,32 @@ public final class PacketCodec {
         return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    /** The text cut to 80 characters with its length, for log messages about what a peer sent. */
+    /**
+     * What a peer sent, made safe for a log line: cut to 80 characters (with the full length), control characters
+     * (CR, LF, ESC...) written as {@code \\uXXXX}, so that client input can neither forge log lines nor flood them.
+     */
     public static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 80) + "...(" + text.length() + " chars)";
+        return abbreviate(text, 80);
+    }
+
+    /** Like {@link #abbreviate(String)}, cut to {@code max} characters. */
+    public static String abbreviate(String text, int max) {
+        if (text == null) {
+            return "null";
+        }
+        int end = Math.min(text.length(), max);
+        StringBuilder sb = new StringBuilder(end + 24);
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0x2028 || c == 0x2029) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (text.length() > end) {
+            sb.append("...(").append(text.length()).append(" chars)");
+        }
+        return sb.toString();
     }
 }

@@ -3,6 +3,7 @@ package relaylab.realtime.testing;
 import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
+import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.client.ClientOptions;
 import relaylab.realtime.client.RealtimeClient;
 
@@ -26,8 +27,12 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class RealtimeFixture implements AutoCloseable {
-    /** The default deadline of the waiting helpers: 5 s. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long a test waits for something that should happen at once: 5 s, ample on a loaded machine. The
+     * deadline of the waits without a timeout argument; lesson tests use it for their page waits too
+     * ({@code import static relaylab.realtime.testing.RealtimeFixture.WAIT}).
+     */
+    public static final Duration WAIT = Duration.ofSeconds(5);
 
     private final RealtimeServer server;
     private final List<TestClient> clients = new CopyOnWriteArrayList<>();
@@ -78,6 +83,19 @@ public final class RealtimeFixture implements AutoCloseable {
         return server.url();
     }
 
+    /**
+     * The server's socket of {@code client} (on the client's namespace), to call a lesson's server-side method with
+     * it; AssertionError when the server has none (the client is not connected).
+     */
+    public RealtimeSocket socketOf(TestClient client) {
+        String id = client.id();
+        RealtimeSocket socket = id == null ? null : server.of(client.client().namespace()).socket(id);
+        if (socket == null) {
+            throw new AssertionError("the server has no socket for " + client + " (connected: " + client.connected() + ")");
+        }
+        return socket;
+    }
+
     /** Opens a client on the default namespace and waits until it is connected (AssertionError after 5 s). */
     public TestClient client() {
         return client(o -> { });
@@ -90,7 +108,7 @@ public final class RealtimeFixture implements AutoCloseable {
 
     /** Opens a client with options (namespace, auth...) and waits until it is connected. */
     public TestClient client(Consumer<ClientOptions> options) {
-        return connecting(options).awaitConnected(DEFAULT_TIMEOUT);
+        return connecting(options).awaitConnected(WAIT);
     }
 
     /** Opens a client without waiting: for connection attempts that should fail (await its connect_error). */
@@ -111,7 +129,7 @@ public final class RealtimeFixture implements AutoCloseable {
             result.add(connecting(o -> { }));
         }
         for (TestClient c : result) {
-            c.awaitConnected(DEFAULT_TIMEOUT);
+            c.awaitConnected(WAIT);
         }
         return result;
     }
@@ -129,7 +147,7 @@ public final class RealtimeFixture implements AutoCloseable {
             }
         }
         for (TestClient c : connected) {
-            c.syncInbound(DEFAULT_TIMEOUT);
+            c.syncInbound(WAIT);
         }
         for (TestClient c : connected) {
             long marker = markers.incrementAndGet();
@@ -138,7 +156,7 @@ public final class RealtimeFixture implements AutoCloseable {
                 continue;
             }
             server.of(c.client().namespace()).to(id).emit(TestClient.MARKER, marker);
-            c.awaitMarker(marker, DEFAULT_TIMEOUT);
+            c.awaitMarker(marker, WAIT);
         }
     }
 

@@ -112,8 +112,8 @@ public final class TestClient implements AutoCloseable {
      */
     public List<Object> ack(String event, Object... args) {
         try {
-            return client.emitWithAck(event, RealtimeFixture.DEFAULT_TIMEOUT, args).get(
-                    RealtimeFixture.DEFAULT_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return client.emitWithAck(event, RealtimeFixture.WAIT, args).get(
+                    RealtimeFixture.WAIT.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new AssertionError(label + " sent '" + event + "' but got no acknowledgement: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -122,6 +122,21 @@ public final class TestClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /** Waits up to {@link RealtimeFixture#WAIT} (5 s) for the first received event with this name; returns its arguments. */
+    public List<Object> await(String event) {
+        return await(event, args -> true, RealtimeFixture.WAIT);
+    }
+
+    /** Like {@link #await(String, Predicate, Duration)} with the default deadline, {@link RealtimeFixture#WAIT}. */
+    public List<Object> await(String event, Predicate<List<Object>> predicate) {
+        return await(event, predicate, RealtimeFixture.WAIT);
+    }
+
+    /** Like {@link #awaitCount(String, int, Duration)} with the default deadline, {@link RealtimeFixture#WAIT}. */
+    public List<List<Object>> awaitCount(String event, int count) {
+        return awaitCount(event, count, RealtimeFixture.WAIT);
     }
 
     /** Waits for the first received event with this name; returns its arguments. AssertionError after the timeout. */

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -84,5 +85,40 @@ class RealtimeFixtureTest {
             assertThatThrownBy(() -> a.awaitConnects(2, Duration.ofMillis(50))).isInstanceOf(AssertionError.class)
                     .hasMessageContaining("io server disconnect");
         }
+    }
+
+    @Test
+    @DisplayName("socketOf finds a client's socket on its namespace; awaits without a timeout use WAIT")
+    void socketOfAndDefaultWaits() {
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> {
+            server.on("connection", socket -> socket.on("ping", args -> socket.emit("pong", Map.of("n", args.get(0)))));
+            server.of("/admin").on("connection", socket -> { });
+        })) {
+            TestClient plain = fx.client();
+            TestClient admin = fx.client(o -> o.namespace("/admin"));
+            assertThat(fx.socketOf(plain).id()).as("the server socket of the client on /").isEqualTo(plain.id());
+            assertThat(fx.socketOf(admin).namespace().name()).as("the namespace of the /admin client's socket").isEqualTo("/admin");
+            plain.emit("ping", 1).emit("ping", 2);
+            assertThat(EventArgs.first(plain.await("pong"))).containsEntry("n", 1);
+            assertThat(plain.await("pong", args -> EventArgs.firstHas(args, "n", 2))).isNotNull();
+            assertThat(plain.awaitCount("pong", 2)).hasSize(2);
+            admin.close();
+            admin.awaitDisconnected(WAIT);
+            assertThatThrownBy(() -> fx.socketOf(admin)).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("the server has no socket for client 2");
+        }
+    }
+
+    @Test
+    @DisplayName("EventArgs.first gives the first argument as a map, or says what arrived instead")
+    void eventArgs() {
+        assertThat(EventArgs.first(List.of(Map.of("text", "hi"), 2))).containsEntry("text", "hi");
+        assertThatThrownBy(() -> EventArgs.first(List.of("hi"))).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("got String hi");
+        assertThatThrownBy(() -> EventArgs.first(List.of())).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("no arguments");
+        assertThat(EventArgs.firstHas(List.of(Map.of("text", "hi", "from", "a")), "text", "hi", "from", "a")).isTrue();
+        assertThat(EventArgs.firstHas(List.of(Map.of("text", "hi")), "text", "hi", "from", "a")).as("a missing key").isFalse();
+        assertThat(EventArgs.firstHas(List.of("hi"), "text", "hi")).as("not an object").isFalse();
     }
 }
