@@ -47,7 +47,7 @@ public class SecureChat extends Unguarded {
     static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    /** @param certificate where the chat keeps its keystore (made on first run), e.g. .relaylab/lesson14.p12 */
+    /** @param certificate where the chat keeps its keystore (made on first run), e.g. .relaylab/lesson14-chat.p12 */
     SecureChat(java.nio.file.Path certificate) {
         super(certificate);
     }
