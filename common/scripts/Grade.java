@@ -17,6 +17,7 @@
 //DEPS de.bwaldvogel:mongo-java-server-h2-backend:1.47.0
 //DEPS com.cronutils:cron-utils:9.2.1
 //DEPS me.tongfei:progressbar:0.10.2
+//DEPS com.bucket4j:bucket4j_jdk17-core:8.14.0
 //SOURCES ../src/main/java/relaylab/**.java
 //FILES relaylab/realtime/socket.io.js=../src/main/resources/relaylab/realtime/socket.io.js
 
