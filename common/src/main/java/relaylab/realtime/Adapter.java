@@ -64,7 +64,17 @@ public class Adapter {
      */
     protected final int deliverLocally(Target target, String event, Object[] args) {
         PacketCodec.checkEmittable(event);
-        Outbound packet = PacketCodec.encodeEvent(namespace.name(), event, -1, args);
+        ConnectionRecovery recovery = namespace.server().recovery;
+        if (recovery != null && !target.droppable()) {
+            // kept with its offset for the sockets that will come back, in one step with the delivery
+            synchronized (recovery.lock(namespace.name())) {
+                return deliver(target, recovery.keep(namespace.name(), event, args, target.rooms(), target.exceptWithSender()));
+            }
+        }
+        return deliver(target, PacketCodec.encodeEvent(namespace.name(), event, -1, args));
+    }
+
+    private int deliver(Target target, Outbound packet) {
         Fanout fanout = new Fanout(packet, namespace.sockets.size(), target.droppable());
         forEachLocal(target, fanout);
         fanout.flush();

@@ -10,6 +10,7 @@ import io.undertow.server.handlers.resource.PathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
 import io.undertow.server.handlers.resource.ResourceManager;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 
 import org.xnio.Options;
@@ -47,6 +48,8 @@ public final class RealtimeServer implements AutoCloseable {
 
     final RealtimeConfig config;
     final ScheduledThreadPoolExecutor scheduler;
+    /** Connection state recovery, or null when it is off (the default). */
+    final ConnectionRecovery recovery;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final Map<String, EngineSession> connections = new ConcurrentHashMap<>();
     private final Namespace root;
@@ -64,6 +67,8 @@ public final class RealtimeServer implements AutoCloseable {
         this.root = new Namespace("/", this);
         namespaces.put("/", root);
         this.errorListeners = new CopyOnWriteArrayList<>(config.handlerErrorListeners);
+        this.recovery = config.recoveryMaxDisconnection == null ? null : new ConnectionRecovery(
+                config.recoveryMaxDisconnection.toMillis(), config.recoverySkipMiddlewares, System::currentTimeMillis);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "realtime-timers-" + SCHEDULER_COUNT.incrementAndGet());
             t.setDaemon(true);
@@ -396,7 +401,15 @@ public final class RealtimeServer implements AutoCloseable {
         if (manager == null) {
             return ResponseCodeHandler.HANDLE_404;
         }
-        return new ResourceHandler(manager, ResponseCodeHandler.HANDLE_404).setWelcomeFiles("index.html");
+        HttpHandler files = new ResourceHandler(manager, ResponseCodeHandler.HANDLE_404).setWelcomeFiles("index.html");
+        if (config.pageHeaders.isEmpty()) {
+            return files;
+        }
+        Map<String, String> headers = Map.copyOf(config.pageHeaders);
+        return exchange -> {
+            headers.forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
+            files.handleRequest(exchange);
+        };
     }
 
     private void serveClientScript(HttpServerExchange exchange) throws IOException {
