@@ -22,12 +22,14 @@ import java.util.concurrent.TimeUnit;
  * Undertow's per-message send path (a sink channel, a pooled buffer and a flush per message) costs more than
  * the socket write itself in a broadcast.
  *
- * <p>Each packet's frame is encoded once ({@link Outbound#textFrame()}) and shared by every recipient. Frames
- * are queued per connection and written by a flush task that runs after the tasks already queued on the
- * I/O thread. When the server keeps up, that is one write per message as before; when broadcasts arrive
- * faster than the I/O thread writes, the frames that piled up for a connection leave in one gathering
- * write. That self-clocked batching adds no delay when idle and is what lets the fan-out scale past one
- * socket write per delivery ({@code ./jbang bench}).
+ * <p>Each packet's frame is encoded once ({@link Outbound#textFrame()}) and shared by every recipient. A packet
+ * for an idle connection (nothing queued, no flush due, socket not full) is written at once, in its own write,
+ * as the reference server does: the CONNECT answer and the first event of a connection handler leave in two
+ * writes, so that a client taking one message per read loses nothing. Packets that follow before that write's
+ * flush task has run (it runs after the tasks already queued on the I/O thread), or while the socket is full,
+ * pile up and leave together in one gathering write. When broadcasts arrive faster than the I/O thread
+ * writes, that self-clocked batching is what lets the fan-out scale past one socket write per delivery
+ * ({@code ./jbang bench}); when idle it adds no delay.
  *
  * <p>A client that reads too slowly is cut off rather than buffered for without end: when more than
  * {@value #LIMIT_IN_MAX_PAYLOADS} times {@code maxPayload} bytes (64 MB by default) wait for it, the connection is
@@ -62,6 +64,8 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private boolean closing;
     private boolean done;
     private ChannelListener<? super ConduitStreamSinkChannel> undertowListener;
+    /** Socket writes so far (each one gathering write of what was queued); read by tests on the I/O thread. */
+    long writes;
 
     private WebSocketWriter(WebSocketChannel channel, ConduitStreamSinkChannel sink, EngineSession owner) {
         this.channel = channel;
@@ -92,6 +96,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         if (closing || done) {
             return;
         }
+        boolean idle = !dirty && !waiting && count == first;
         add(packet.textFrame());
         ByteBuffer[] binary = packet.binaryFrames();
         for (ByteBuffer b : binary) {
@@ -102,6 +107,9 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
                     + " bytes wait for it, more than " + LIMIT_IN_MAX_PAYLOADS + " x maxPayload; closing it");
             abort();
             return;
+        }
+        if (idle) {
+            flush();
         }
         markDirty();
     }
@@ -200,6 +208,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         }
         try {
             if (count > first) {
+                writes++;
                 pendingBytes -= sink.write(frames, first, count - first);
                 while (first < count && !frames[first].hasRemaining()) {
                     frames[first++] = null;
