@@ -19,12 +19,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
@@ -49,11 +53,12 @@ public final class LessonRedis implements AutoCloseable {
             + " (or pass --redis-url)";
 
     /** How long stopping waits at most for the server's process to end after it was told to stop. */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final String url;
     private final RedisClient client;
     private final Embedded embedded;
+    private boolean attached;
 
     private LessonRedis(String url, Embedded embedded) {
         this.url = url;
@@ -89,6 +94,12 @@ public final class LessonRedis implements AutoCloseable {
     }
 
     private static LessonRedis startEmbedded(String binaryOrNull, Path dataDir) {
+        Optional<String> running = Embedded.runningOn(dataDir);
+        if (running.isPresent()) {   // e.g. --inspect while the lesson runs: use the live server, leave it running
+            LessonRedis attached = connect(running.get());
+            attached.attached = true;
+            return attached;
+        }
         Embedded server = Embedded.start(binaryOrNull, dataDir);
         LessonRedis redis = null;
         try {
@@ -162,6 +173,27 @@ public final class LessonRedis implements AutoCloseable {
         return RedisClient.create(URI.create(url));
     }
 
+    /**
+     * Deletes every key starting with {@code prefix} and returns how many: a test's clean-up, a lesson's --fresh on
+     * the learner's own Redis. Walks the keys with SCAN (never KEYS, which blocks the server, nor FLUSHALL: the Redis
+     * may hold other data).
+     */
+    public long deleteKeys(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            throw new IllegalArgumentException("deleteKeys needs a non-empty prefix; it never deletes everything");
+        }
+        long deleted = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = client.scan(cursor, new ScanParams().match(prefix + "*").count(500));
+            if (!page.getResult().isEmpty()) {
+                deleted += client.del(page.getResult().toArray(new String[0]));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return deleted;
+    }
+
     /** The server's version, from {@code INFO server}, e.g. "6.2.6". */
     public String version() {
         for (String line : client.info("server").split("\r?\n")) {
@@ -175,6 +207,14 @@ public final class LessonRedis implements AutoCloseable {
     /** True when this class started the server (no URL was given); false when it uses the learner's Redis. */
     public boolean embedded() {
         return embedded != null;
+    }
+
+    /**
+     * True when an embedded start found the data folder in use by a redis-server that another running program
+     * started (say, the lesson, while {@code --inspect} runs): this is a connection to it, and close() leaves it running.
+     */
+    public boolean attached() {
+        return attached;
     }
 
     /** The embedded server's process while it runs; empty for the learner's own Redis or a stopped server. */
@@ -251,6 +291,8 @@ public final class LessonRedis implements AutoCloseable {
     /** A redis-server child process on 127.0.0.1, its data in a folder, its binary copied to a temporary folder. */
     private static final class Embedded {
         private static final int START_ATTEMPTS = 3;
+        private static final String PID_FILE = "redis.pid";
+        private static final String URL_FILE = "redis.url";
         private final Path binaryDir;
         private final Path dataDir;
         private final int port;
@@ -276,12 +318,17 @@ public final class LessonRedis implements AutoCloseable {
                 throw new UncheckedIOException("cannot create the Redis data folder " + dataDir.toAbsolutePath(), e);
             }
             File binary = binary(binaryOrNull, binaryDir);
+            stopLeftover(dataDir);
             RedisUnavailableException last = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
                 Embedded embedded = new Embedded(binaryDir, dataDir.toAbsolutePath(), freePort());
                 try {
                     embedded.launch(binary);
+                    Files.writeString(dataDir.resolve(URL_FILE), embedded.url());
                     return embedded;
+                } catch (IOException e) {
+                    embedded.close();
+                    throw new UncheckedIOException("cannot write " + dataDir.resolve(URL_FILE), e);
                 } catch (RedisUnavailableException e) {
                     last = e;
                     if (!String.join("\n", embedded.output).contains("Address already in use")) {
@@ -332,7 +379,8 @@ public final class LessonRedis implements AutoCloseable {
                         .executableProvider(() -> binary)
                         .bind("127.0.0.1")
                         .port(port)
-                        .setting("dir " + dataDir)
+                        .setting("dir \"" + dataDir + "\"")
+                        .setting("pidfile \"" + dataDir.resolve(PID_FILE) + "\"")
                         .setting("appendonly yes")
                         .setting("appendfsync everysec")
                         .setting("save 60 1")
@@ -374,17 +422,89 @@ public final class LessonRedis implements AutoCloseable {
             }
         }
 
+        /**
+         * SIGTERM (Redis saves and exits), and SIGKILL when it is still there after STOP_WAIT: Redis refuses to exit
+         * when its final save fails (e.g. its folder was deleted), and a server that never ends must not hang us.
+         */
         synchronized void stop() {
-            Optional<ProcessHandle> process = process();
+            process().ifPresent(p -> {
+                p.destroy();
+                if (!awaitExit(p)) {
+                    p.destroyForcibly();
+                    if (!awaitExit(p)) {
+                        throw new IllegalStateException("the embedded Redis (pid " + p.pid() + ") did not end, even after SIGKILL");
+                    }
+                }
+            });
             try {
-                server.stop();
+                server.stop();   // the process has ended: this only marks the server as stopped
             } catch (IOException e) {
                 throw new UncheckedIOException("could not stop the embedded Redis on port " + port, e);
             }
-            process.ifPresent(p -> {
-                p.destroyForcibly();
-                p.onExit().orTimeout(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
-            });
+        }
+
+        private static boolean awaitExit(ProcessHandle process) {
+            try {
+                process.onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !process.isAlive();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("waiting for the embedded Redis to end failed", e);
+            }
+        }
+
+        /**
+         * The URL of a redis-server running on this data folder for a Java program that is still alive (its pid file
+         * names it, its parent is a running JVM: a lesson), or empty.
+         */
+        static Optional<String> runningOn(Path dataDir) {
+            try {
+                Path pidFile = dataDir.resolve(PID_FILE);
+                Path urlFile = dataDir.resolve(URL_FILE);
+                if (!Files.isRegularFile(pidFile) || !Files.isRegularFile(urlFile)) {
+                    return Optional.empty();
+                }
+                long pid = Long.parseLong(Files.readString(pidFile).strip());
+                boolean owned = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                        .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false))
+                        .flatMap(ProcessHandle::parent).filter(ProcessHandle::isAlive)
+                        .filter(parent -> parent.info().command().map(c -> c.contains("java")).orElse(false)).isPresent();
+                return owned ? Optional.of(Files.readString(urlFile).strip()) : Optional.empty();
+            } catch (IOException | NumberFormatException e) {
+                return Optional.empty();   // unreadable files: no live server to attach to; start() then handles the folder
+            }
+        }
+
+        /**
+         * A redis-server still running on this data folder (its pid file names it) was left by a run that was killed
+         * before it could stop it: stop it now, or two servers would write the same files.
+         */
+        private static void stopLeftover(Path dataDir) {
+            Path pidFile = dataDir.resolve(PID_FILE);
+            if (!Files.isRegularFile(pidFile)) {
+                return;
+            }
+            try {
+                long pid = Long.parseLong(Files.readString(pidFile).strip());
+                Optional<ProcessHandle> old = ProcessHandle.of(pid)
+                        .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false));
+                if (old.isPresent()) {
+                    System.err.println("Stopping a redis-server (pid " + pid + ") left running on " + dataDir
+                            + " by an earlier run that was killed.");
+                    old.get().destroy();
+                    if (!awaitExit(old.get())) {
+                        old.get().destroyForcibly();
+                        awaitExit(old.get());
+                    }
+                }
+                Files.deleteIfExists(pidFile);
+            } catch (IOException | NumberFormatException e) {
+                System.err.println("Could not read the Redis pid file " + pidFile + " (" + e.getMessage() + "); starting anyway.");
+            }
         }
 
         synchronized void restart() {
@@ -401,6 +521,9 @@ public final class LessonRedis implements AutoCloseable {
                 if (server != null) {
                     stop();
                 }
+                Files.deleteIfExists(dataDir.resolve(URL_FILE));
+            } catch (IOException e) {
+                System.err.println("could not delete " + dataDir.resolve(URL_FILE) + ": " + e.getMessage());
             } finally {
                 deleteQuietly(binaryDir);
             }

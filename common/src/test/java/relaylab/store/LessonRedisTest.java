@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,19 @@ class LessonRedisTest {
     @TempDir
     Path data;
 
+    /** The environment the tests give LessonRedis: only RELAYLAB_REDIS_SERVER (CI's second run sets it), plus extra pairs. */
+    private static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new java.util.HashMap<>();
+        String binary = System.getenv(LessonRedis.SERVER_VARIABLE);
+        if (binary != null) {
+            env.put(LessonRedis.SERVER_VARIABLE, binary);
+        }
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
     @AfterEach
     void noServerLeft() {
         assertThat(LessonRedis.runningServers()).as("redis-server processes still running after the test").isEmpty();
@@ -26,7 +40,7 @@ class LessonRedisTest {
     @DisplayName("without a URL an embedded redis-server starts on 127.0.0.1, answers commands, and close stops its process")
     void embeddedStartsAndStops() {
         ProcessHandle process;
-        try (LessonRedis redis = LessonRedis.start(null, Map.of(), data)) {
+        try (LessonRedis redis = LessonRedis.start(null, env(), data)) {
             assertThat(redis.embedded()).as("embedded() without a URL").isTrue();
             assertThat(redis.url()).as("url()").startsWith("redis://127.0.0.1:");
             redis.client().set("greeting", "hello");
@@ -40,7 +54,7 @@ class LessonRedisTest {
     @Test
     @DisplayName("the data folder keeps the keys across a close and a new start, and across stopServer/startServer")
     void dataSurvivesRestarts() {
-        try (LessonRedis redis = LessonRedis.start(null, Map.of(), data)) {
+        try (LessonRedis redis = LessonRedis.start(null, env(), data)) {
             redis.client().rpush("list", "a", "b");
             int port = Integer.parseInt(redis.url().substring(redis.url().lastIndexOf(':') + 1));
             redis.stopServer();
@@ -52,10 +66,74 @@ class LessonRedisTest {
             assertThat(redis.client().lrange("list", 0, -1)).as("the list after stopServer/startServer").containsExactly("a", "b");
             redis.client().rpush("list", "c");
         }
-        try (LessonRedis again = LessonRedis.start(null, Map.of(), data)) {
+        try (LessonRedis again = LessonRedis.start(null, env(), data)) {
             assertThat(again.client().lrange("list", 0, -1)).as("the list after close() and a new start on the same folder")
                     .containsExactly("a", "b", "c");
         }
+    }
+
+    @Test
+    @DisplayName("a second start on a folder whose server runs for a live program attaches to it, and its close leaves it running")
+    void secondStartAttaches() {
+        try (LessonRedis first = LessonRedis.start(null, env(), data)) {
+            try (LessonRedis second = LessonRedis.start(null, env(), data)) {
+                assertThat(second.attached()).as("attached() of the second start on the same folder").isTrue();
+                assertThat(second.embedded()).as("embedded() of the second start (it started nothing)").isFalse();
+                assertThat(second.url()).as("url() of the second start").isEqualTo(first.url());
+                second.client().set("from-second", "yes");
+            }
+            assertThat(first.serverProcess()).as("the first server's process after the second closed").isPresent();
+            assertThat(first.client().get("from-second")).as("a key written through the attached client").isEqualTo("yes");
+        }
+    }
+
+    @Test
+    @DisplayName("a redis-server left running on the data folder by a killed run (an orphan) is stopped by the next start")
+    void orphanIsStopped() throws Exception {
+        Path binary = data.resolve("redis-server-copy");
+        try (LessonRedis first = LessonRedis.start(null, env(), data)) {
+            first.client().set("kept", "yes");
+            Path running = Path.of(first.serverProcess().orElseThrow().info().command().orElseThrow());
+            java.nio.file.Files.copy(running, binary);
+            binary.toFile().setExecutable(true);
+        }
+        int port = closedPort();
+        // --daemonize: redis-server forks and its parent exits at once, as when the JVM that started it was killed
+        Process daemon = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--daemonize", "yes", "--dir", data.toString(), "--pidfile", data.resolve("redis.pid").toString(),
+                "--appendonly", "yes").redirectErrorStream(true).start();
+        assertThat(daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the daemonizing redis-server returned").isTrue();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!java.nio.file.Files.exists(data.resolve("redis.pid")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);   // the daemon writes its pid file as it starts
+        }
+        ProcessHandle orphan = ProcessHandle.of(Long.parseLong(java.nio.file.Files.readString(data.resolve("redis.pid")).strip()))
+                .orElseThrow(() -> new AssertionError("the orphan redis-server is not running"));
+        java.nio.file.Files.writeString(data.resolve("redis.url"), "redis://127.0.0.1:" + port);
+        try (LessonRedis next = LessonRedis.start(null, env(), data)) {
+            assertThat(next.attached()).as("attached() when the folder's server is an orphan").isFalse();
+            assertThat(orphan.isAlive()).as("the orphan redis-server after the next start").isFalse();
+            assertThat(next.client().get("kept")).as("a key written before").isEqualTo("yes");
+        } finally {
+            orphan.destroyForcibly();
+        }
+    }
+
+    @Test
+    @DisplayName("close() ends a redis-server that refuses to exit because its final save fails (its folder was deleted)")
+    void stubbornServerIsKilled() throws Exception {
+        Path doomed = data.resolve("doomed");
+        ProcessHandle process;
+        try (LessonRedis redis = LessonRedis.start(null, env(), doomed)) {
+            redis.client().set("unsaved", "change");
+            process = redis.serverProcess().orElseThrow(() -> new AssertionError("no redis-server process found"));
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(doomed)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(file);
+                }
+            }
+        }
+        assertThat(process.isAlive()).as("the redis-server process after close()").isFalse();
     }
 
     @Test
@@ -64,20 +142,35 @@ class LessonRedisTest {
         try (LessonRedis own = LessonRedis.startEmbedded(data.resolve("own"))) {
             String key = "lesson-redis-test:" + UUID.randomUUID();
             own.client().set(key, "from the learner's Redis");
-            try (LessonRedis viaEnv = LessonRedis.start(null, Map.of(LessonRedis.URL_VARIABLE, own.url()), data.resolve("unused"))) {
+            try (LessonRedis viaEnv = LessonRedis.start(null, env(LessonRedis.URL_VARIABLE, own.url()), data.resolve("unused"))) {
                 assertThat(viaEnv.embedded()).as("embedded() with REDIS_URL set").isFalse();
                 assertThat(viaEnv.url()).as("url() with REDIS_URL set").isEqualTo(own.url());
                 assertThat(viaEnv.client().get(key)).as("a key of that Redis").isEqualTo("from the learner's Redis");
                 assertThatThrownBy(viaEnv::stopServer).as("stopServer() on the learner's own Redis")
                         .isInstanceOf(IllegalStateException.class).hasMessageContaining("only a Redis this class started");
             }
-            try (LessonRedis given = LessonRedis.start(own.url(), Map.of(LessonRedis.URL_VARIABLE, "redis://127.0.0.1:1"), data)) {
+            try (LessonRedis given = LessonRedis.start(own.url(), env(LessonRedis.URL_VARIABLE, "redis://127.0.0.1:1"), data)) {
                 assertThat(given.client().get(key)).as("a URL given wins over REDIS_URL").isEqualTo("from the learner's Redis");
             }
             assertThat(own.client().get(key)).as("the learner's Redis after the lesson closed its connection").isNotNull();
-            own.client().del(key);
+            own.client().set("other:" + key, "not mine");
+            assertThat(own.deleteKeys("lesson-redis-test:")).as("keys deleted by deleteKeys(\"lesson-redis-test:\")").isEqualTo(1);
+            assertThat(own.client().get("other:" + key)).as("a key with another prefix after deleteKeys").isEqualTo("not mine");
         }
         assertThat(data.resolve("unused")).as("no data folder is made for the learner's own Redis").doesNotExist();
+    }
+
+    @Test
+    @DisplayName("with REDIS_URL set in the environment (CI's second run: Debian's Redis), start(null, folder) uses it")
+    void environmentUrlIsUsed() {
+        String url = System.getenv(LessonRedis.URL_VARIABLE);
+        Assumptions.assumeTrue(url != null, "REDIS_URL is not set; .ci/run sets it for its second run of the Redis tests");
+        try (LessonRedis redis = LessonRedis.start(null, data.resolve("unused"))) {
+            assertThat(redis.embedded()).as("embedded() with REDIS_URL=" + url).isFalse();
+            assertThat(redis.url()).as("url() with REDIS_URL set").isEqualTo(url);
+            assertThat(redis.client().ping()).as("PING to " + url).isEqualTo("PONG");
+        }
+        assertThat(data.resolve("unused")).as("no data folder is made for REDIS_URL's Redis").doesNotExist();
     }
 
     @Test
