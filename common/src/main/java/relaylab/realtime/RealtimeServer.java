@@ -47,6 +47,7 @@ public final class RealtimeServer implements AutoCloseable {
 
     final RealtimeConfig config;
     final ScheduledThreadPoolExecutor scheduler;
+    final SlowReaders slowReaders;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final Map<String, EngineSession> connections = new ConcurrentHashMap<>();
     private final Namespace root;
@@ -70,6 +71,7 @@ public final class RealtimeServer implements AutoCloseable {
             return t;
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
+        this.slowReaders = new SlowReaders(config.maxQueuedBytes);
     }
 
     /** Creates a server (not started yet); configure it in the lambda, e.g. {@code cfg -> cfg.staticFiles("/public")}. */

@@ -64,6 +64,8 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private boolean closing;
     private boolean done;
     private ChannelListener<? super ConduitStreamSinkChannel> undertowListener;
+    /** Bytes of this writer counted in the server's {@link SlowReaders} (while it waits for a full socket). */
+    volatile long counted;
     /** Socket writes so far (each one gathering write of what was queued); read by tests on the I/O thread. */
     long writes;
 
@@ -110,8 +112,39 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         }
         if (idle) {
             flush();
+        } else if (waiting) {
+            report();
         }
         markDirty();
+    }
+
+    /** Tells the server's {@link SlowReaders} what this writer holds now: its queue while it waits, else nothing. */
+    private void report() {
+        long now = waiting && !done ? pendingBytes : 0;
+        long delta = now - counted;
+        if (delta != 0) {
+            counted = now;
+            owner.server.slowReaders.add(this, delta, now > 0);
+        }
+    }
+
+    /**
+     * Called by {@link SlowReaders} from any thread: all slow readers together hold more than {@code maxQueuedBytes}
+     * and this one holds most, so it is cut off like a reader over its own limit; {@code then} runs once it is.
+     */
+    void cutOff(long total, long cap, Runnable then) {
+        execute(() -> {
+            try {
+                if (!done) {
+                    LOG.log(System.Logger.Level.WARNING, "connection " + owner.sid + " reads too slowly: it holds "
+                            + pendingBytes + " of the " + total + " bytes queued for all slow readers, more than maxQueuedBytes "
+                            + cap + "; closing it");
+                    abort();
+                }
+            } finally {
+                then.run();
+            }
+        });
     }
 
     /** Answers a client's ping with a pong carrying the same payload (at most 125 bytes, checked by Undertow). */
@@ -221,6 +254,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
                         sink.getWriteSetter().set(this);
                         sink.resumeWrites();
                     }
+                    report();
                     return;
                 }
                 first = 0;
@@ -231,6 +265,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
             }
             if (waiting) {
                 waiting = false;
+                report();
                 sink.suspendWrites();
                 sink.getWriteSetter().set(undertowListener);
                 undertowListener = null;
@@ -268,6 +303,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         first = 0;
         count = 0;
         pendingBytes = 0;
+        report();
     }
 
     private void finish() {

@@ -219,6 +219,32 @@ class WebSocketWriterTest {
     }
 
     @Test
+    @DisplayName("slow readers together over maxQueuedBytes: the one holding most is cut off with a logged reason, the other gets all")
+    void slowReadersTogether() throws Exception {
+        // each flood leaves ~36 MB queued (40 MB, less what the socket buffers take), below the 64 MB per-client limit;
+        // two of them pass the 50 MB cap while the second one is being queued, when the first still holds most
+        try (RealtimeFixture fx = start(cfg -> cfg.pingInterval(Duration.ofSeconds(60)).maxQueuedBytes(50_000_000));
+             WsClient first = new WsClient(fx.port()); WsClient second = new WsClient(fx.port());
+             LogCapture log = LogCapture.of("relaylab.realtime")) {
+            first.join();
+            second.join();
+            WebSocketChannel firstCh = channel(fx.server().connection(first.sid));
+            first.sendText("42[\"flood\"]");
+            assertThat(emitted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the first flood emitted").isTrue();
+            Await.until("the first flood queued (more than 30 MB counted)", () -> fx.server().slowReaders.queued() > 30_000_000,
+                    () -> "counted: " + fx.server().slowReaders.queued());
+            second.sendText("42[\"flood\"]");
+            Await.until("the first reader cut off", () -> !firstCh.isOpen(), log::describe);
+            assertThat(log.containing("maxQueuedBytes")).as("the log line saying why").hasSize(1);
+            readFlood(second);
+            Await.until("the first socket's disconnect listener ran with \"transport error\"", () -> reasons.contains("transport error"));
+            assertThat(fx.server().connectionCount()).as("the second client still connected").isEqualTo(1);
+            Await.until("nothing counted once the second reader caught up", () -> fx.server().slowReaders.queued() == 0,
+                    () -> "counted: " + fx.server().slowReaders.queued());
+        }
+    }
+
+    @Test
     @DisplayName("a client ping frame gets a pong with the same payload, and the connection keeps working")
     void pingPong() throws Exception {
         try (RealtimeFixture fx = start(Duration.ofSeconds(60)); WsClient c = new WsClient(fx.port())) {
