@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  * {@link #stop} it (it is AutoCloseable). Methods without a namespace act on the default namespace "/".
  */
 public final class RealtimeServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final System.Logger LOG = CoreLog.LOG;
     private static final EventInterceptor[] NO_INTERCEPTORS = new EventInterceptor[0];
     private static final String CLIENT_SCRIPT = "relaylab/realtime/socket.io.js";
     private static final AtomicInteger SCHEDULER_COUNT = new AtomicInteger();
@@ -201,6 +201,8 @@ public final class RealtimeServer implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, () -> "realtime server on port " + port + " stopped");
         }
         scheduler.shutdownNow();
+        // the lines logged while stopping reach the log before stop() returns (at most 1 s for a slow handler)
+        CoreLog.LOG.awaitIdle(1000);
     }
 
     /** Same as {@link #stop()}, for try-with-resources. */

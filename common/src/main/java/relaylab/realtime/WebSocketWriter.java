@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * a connection's frames keep their order without a lock.
  */
 final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel> {
-    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final System.Logger LOG = CoreLog.LOG;
     private static final String KEY = "relaylab.writer";
     private static final ThreadLocal<Flusher> FLUSHERS = ThreadLocal.withInitial(Flusher::new);
     static final int LIMIT_IN_MAX_PAYLOADS = 64;
