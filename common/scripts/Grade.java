@@ -12,6 +12,11 @@
 //DEPS org.seleniumhq.selenium:selenium-java:4.49.0
 //DEPS redis.clients:jedis:8.0.2
 //DEPS com.github.codemonstur:embedded-redis:1.4.4
+//DEPS org.mongodb:mongodb-driver-sync:5.14.0
+//DEPS de.bwaldvogel:mongo-java-server:1.47.0
+//DEPS de.bwaldvogel:mongo-java-server-h2-backend:1.47.0
+//DEPS com.cronutils:cron-utils:9.2.1
+//DEPS me.tongfei:progressbar:0.10.2
 //SOURCES ../src/main/java/relaylab/**.java
 //FILES relaylab/realtime/socket.io.js=../src/main/resources/relaylab/realtime/socket.io.js
 

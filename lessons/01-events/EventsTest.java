@@ -44,7 +44,23 @@ class EventsTest {
     }
 
     @Test
-    @Tag("task:3")
+    @Tag("task:2")
+    @DisplayName("a listener may add another listener while emit() runs; the new one hears only later emits")
+    void listenerAddsListenerDuringEmit() {
+        emitter.on("greet", args -> {
+            heard.add("first" + List.of(args));
+            if (emitter.listenerCount("greet") == 1) {
+                emitter.on("greet", record("added"));
+            }
+        });
+        emitter.emit("greet", "Alice");
+        emitter.emit("greet", "Bob");
+        assertThat(heard).as("what the listeners heard, in order")
+                .containsExactly("first[Alice]", "first[Bob]", "added[Bob]");
+    }
+
+    @Test
+    @Tag("task:4")
     @DisplayName("a once() listener hears only the first emit, the on() listeners hear all")
     void onceHearsOnlyOnce() {
         emitter.once("greet", record("once")).on("greet", record("always"));
@@ -56,7 +72,7 @@ class EventsTest {
     }
 
     @Test
-    @Tag("task:4")
+    @Tag("task:3")
     @DisplayName("off() removes a listener so later emits skip it")
     void offRemovesListener() {
         Events.Listener leaving = record("leaving");
@@ -127,6 +143,22 @@ class EventsTest {
         }
     }
 
+    static class StaticGuest {
+        @Events.On("greet")
+        static void hello(String name) {
+        }
+    }
+
+    static class HalfGoodGuest {
+        @Events.On("greet")
+        void good(String name) {
+        }
+
+        @Events.On("leave")
+        void bad(Thread notAllowed) {
+        }
+    }
+
     @Test
     @Tag("task:6")
     @DisplayName("register() rejects an @On method whose parameters cannot match, naming Class.method")
@@ -136,5 +168,27 @@ class EventsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("BadGuest.hello");
         assertThat(emitter.listenerCount("greet")).as("listeners registered from the rejected class").isZero();
+    }
+
+    @Test
+    @Tag("task:6")
+    @DisplayName("register() rejects a static @On method, naming Class.method")
+    void registerRejectsStatic() {
+        assertThatThrownBy(() -> emitter.register(new StaticGuest()))
+                .as("register() of a static @On method")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("StaticGuest.hello");
+        assertThat(emitter.listenerCount("greet")).as("listeners registered from the rejected class").isZero();
+    }
+
+    @Test
+    @Tag("task:6")
+    @DisplayName("register() is all or nothing: one bad @On method and none of the object's methods listen")
+    void registerAllOrNothing() {
+        assertThatThrownBy(() -> emitter.register(new HalfGoodGuest()))
+                .as("register() of a class with one good and one bad @On method")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HalfGoodGuest.bad");
+        assertThat(emitter.listenerCount("greet")).as("listeners for 'greet' (the good method) after the rejection").isZero();
     }
 }

@@ -54,7 +54,6 @@ class BroadcastPageTest {
     }
 
     @Test
-    @Tag("task:2")
     @Tag("task:5")
     @DisplayName("two browser users chat: each sees the other's message once and their own once")
     void twoBrowserUsersChat() {

@@ -43,7 +43,7 @@ final class ChatWorker implements AutoCloseable {
             hint = "client.on(\"welcome\", args -> log.accept(name + \" was welcomed: \" + args.get(0))); and"
                     + " client.on(\"chat\", args -> ...): convert args.get(0) with RealtimeJson.convert(...,"
                     + " BroadcastChat.Message.class); if its from() equals client.id() it is your own message: count it in"
-                    + " ownEchoes and log a warning; otherwise hear(message) and log name + \" ← \" + text.")
+                    + " ownEchoes and log a warning; otherwise log name + \" ← \" + text, then hear(message).")
     private void listen() {
         // TODO 3: log the welcome; on each chat, hear() and log it, or count and log it as your own echo (task 3)
         throw new UnsupportedOperationException("TODO 3: listen to welcome and chat");
@@ -51,7 +51,7 @@ final class ChatWorker implements AutoCloseable {
 
     @Task(number = 4, title = "A worker talks at random intervals",
             hint = "nextPause(): a random number of milliseconds from minPause to maxPause, both included"
-                    + " (random.nextInt(bound) or random.nextLong(origin, bound)). talk(): `messages` times, sleep for"
+                    + " (random.nextLong(origin, bound) never returns bound itself: add 1). talk(): `messages` times, sleep for"
                     + " nextPause(), then say(i) the i-th message (1, 2, 3...).")
     Duration nextPause() {
         // TODO 4: a random pause from minPause to maxPause, both included (task 4)

@@ -59,7 +59,8 @@ class ChatAppPageTest {
         page.type("#username", name);
         page.click("#join-button");
         page.awaitScript("document.getElementById('status').textContent.includes('connected as')"
-                + " || document.getElementById('join-error').textContent !== '' || " + PROBLEM_SHOWN, WAIT);
+                + " || document.getElementById('join-error').textContent !== '' || " + PROBLEM_SHOWN,
+                "the page to say \"connected as " + name + "\" in #status (or to show why joining failed)", WAIT);
         assertThat(page.text("#join-error")).as("the error shown when " + name + " joins").isEmpty();
         assertNoProblem(page);
         return page;
@@ -70,7 +71,7 @@ class ChatAppPageTest {
     /** Waits until {@code css} shows {@code text}; fails at once when the page shows an error (e.g. from TODO 6). */
     private static void awaitShown(BrowserPage page, String css, String text) {
         page.awaitScript("(document.querySelector(" + js(css) + ")?.textContent ?? '').includes(" + js(text) + ") || "
-                + PROBLEM_SHOWN, WAIT);
+                + PROBLEM_SHOWN, "\"" + text + "\" to show in " + css, WAIT);
         assertNoProblem(page);
     }
 
@@ -104,10 +105,16 @@ class ChatAppPageTest {
         send(ada, "anyone here?");
         awaitShown(ada, "#messages", "anyone here?");
         assertThat(lastAuthor(ada)).as("author shown on ada's own message in her page").isEqualTo("You");
+        assertThat(ada.count("#messages .message.mine")).as("messages marked as ada's own (class \"mine\") in her page")
+                .isEqualTo(1);
+        assertThat(ada.script("return document.querySelector('#messages .message time').dateTime"))
+                .as("the dateTime of the message's <time>: the message's time, e.g. 2026-05-01T09:30:00Z").asString()
+                .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
 
         BrowserPage bob = join(second, "bob");
         awaitShown(bob, "#messages", "anyone here?");
         assertThat(lastAuthor(bob)).as("author shown on ada's message in bob's page (from the history)").isEqualTo("ada");
+        assertThat(bob.count("#messages .message.mine")).as("messages marked as bob's own in his page").isZero();
         awaitShown(bob, "#online", "ada");
 
         bob.type("#message", "hi ada, just arrived");
@@ -115,7 +122,8 @@ class ChatAppPageTest {
         assertThat(bob.text("#typing")).as("bob's own page does not say he is typing").isEmpty();
         bob.click("#send");
         awaitShown(ada, "#messages", "hi ada, just arrived");
-        ada.awaitScript("document.getElementById('typing').textContent === ''", WAIT);
+        ada.awaitScript("document.getElementById('typing').textContent === ''",
+                "the typing line in ada's page to clear once bob sent his message", WAIT);
         assertThat(lastAuthor(ada)).as("author shown on bob's message in ada's page").isEqualTo("bob");
         awaitShown(bob, "#messages", "hi ada, just arrived");
         assertThat(lastAuthor(bob)).as("author shown on bob's own message in his page").isEqualTo("You");

@@ -132,6 +132,18 @@ class ChatAppTest {
     }
 
     @Test
+    @Tag("task:3")
+    @DisplayName("sendMessage trims the text first: 500 characters with spaces around are accepted and sent trimmed")
+    void textIsTrimmedBeforeItsLengthIsChecked() {
+        TestClient bob = registered("bob");
+        String text = "y".repeat(ChatApp.MAX_TEXT);
+        assertThat(first(bob.ack("sendMessage", "  " + text + "  "))).as("the ack of 500 characters with spaces around")
+                .containsEntry("ok", true);
+        assertThat(app.history.messages()).as("the history after it").extracting(ChatApp.ChatMessage::text)
+                .containsExactly(text);
+    }
+
+    @Test
     @Tag("task:4")
     @DisplayName("typing reaches the others with the typist's name, but not the typist")
     void typingReachesTheOthers() {

@@ -1,12 +1,12 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES EventsDemo.java
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -14,16 +14,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 
 /**
  * Lesson 01: an event emitter, the heart of every real-time program. Code says "when X happens,
- * do Y" ({@code on}), and something else says "X happened" ({@code emit}).
+ * do Y" ({@code on}), and something else says "X happened" ({@code emit}). The demo: EventsDemo.java.
  */
 @Lesson(number = 1, title = "Events",
-        summary = "Build an EventEmitter (on, once, off, emit) and register listeners with @On annotations.")
+        summary = "Build an EventEmitter (on, off, once, emit) and register listeners with @On annotations.")
 public class Events {
 
     /** Reacts to an event; receives the arguments given to emit. */
@@ -56,8 +55,8 @@ public class Events {
         }
 
         @Task(number = 2, title = "Call every listener with emit()",
-                hint = "Loop over a copy of the event's list (a listener may call off() while you loop) and pass"
-                        + " it to deliver(). Return false when nobody listens to the event.")
+                hint = "Loop over a copy of the event's list (List.copyOf): a listener may add or remove listeners"
+                        + " while you loop. Pass each to deliver(). Return false when nobody listens to the event.")
         boolean emit(String event, Object... args) {
             List<Listener> current = List.copyOf(listeners.getOrDefault(event, List.of()));
             for (Listener listener : current) {
@@ -66,14 +65,7 @@ public class Events {
             return !current.isEmpty();
         }
 
-        @Task(number = 3, title = "Listen just once with once()",
-                hint = "Register a new Once listener that wraps the original: its call() first removes itself"
-                        + " with off(event, this), then calls the original.")
-        EventEmitter once(String event, Listener listener) {
-            return on(event, new Once(this, event, listener));
-        }
-
-        @Task(number = 4, title = "Stop listening with off()",
+        @Task(number = 3, title = "Stop listening with off()",
                 hint = "Remove the first entry that is the listener itself or a Once whose original() is it."
                         + " Forget the event name once its list is empty.")
         EventEmitter off(String event, Listener listener) {
@@ -93,6 +85,13 @@ public class Events {
             return this;
         }
 
+        @Task(number = 4, title = "Listen just once with once()",
+                hint = "Register a new Once that wraps the original (see the Once record below): its call() first"
+                        + " removes itself with off(event, this), then calls the original.")
+        EventEmitter once(String event, Listener listener) {
+            return on(event, new Once(this, event, listener));
+        }
+
         @Task(number = 5, title = "Keep going when a listener throws",
                 hint = "Wrap the call in try/catch (RuntimeException e) and record the failure with"
                         + " errors.add(event + \": \" + e.getMessage()); the loop in emit() then goes on.")
@@ -105,10 +104,11 @@ public class Events {
         }
 
         @Task(number = 6, title = "Register @On methods",
-                hint = "For each method of target.getClass() with an @On annotation, check every parameter type"
-                        + " against ALLOWED_PARAMETERS (throw IllegalArgumentException naming Class.method and the"
-                        + " parameter), then on(name, args -> invoke(target, method, args)).")
+                hint = "First check every @On method of target.getClass(): not static, each parameter type in"
+                        + " ALLOWED_PARAMETERS, else throw IllegalArgumentException naming Class.method. Only then,"
+                        + " for each: method.setAccessible(true); on(name, args -> EventsDemo.invoke(target, method, args)).")
         EventEmitter register(Object target) {
+            Map<Method, String> accepted = new HashMap<>();
             for (Method method : target.getClass().getDeclaredMethods()) {
                 On on = method.getAnnotation(On.class);
                 if (on == null) {
@@ -118,33 +118,19 @@ public class Events {
                 if (Modifier.isStatic(method.getModifiers())) {
                     throw new IllegalArgumentException(where + " is static; @On methods must be instance methods");
                 }
-                Class<?>[] types = method.getParameterTypes();
-                for (int i = 0; i < types.length; i++) {
-                    if (!ALLOWED_PARAMETERS.contains(types[i])) {
-                        throw new IllegalArgumentException(where + ": parameter " + (i + 1) + " has type "
-                                + types[i].getSimpleName() + ", but @On methods take only String, Object,"
-                                + " numbers and booleans");
+                for (Class<?> type : method.getParameterTypes()) {
+                    if (!ALLOWED_PARAMETERS.contains(type)) {
+                        throw new IllegalArgumentException(where + ": a parameter has type " + type.getSimpleName()
+                                + ", but @On methods take only String, Object, numbers and booleans");
                     }
                 }
+                accepted.put(method, on.value());
+            }
+            accepted.forEach((method, event) -> {
                 method.setAccessible(true);
-                on(on.value(), args -> invoke(target, method, args));
-            }
+                on(event, args -> EventsDemo.invoke(target, method, args));
+            });
             return this;
-        }
-
-        /** Calls an @On method with the emitted arguments; a mismatch becomes a clear error. */
-        private static void invoke(Object target, Method method, Object[] args) {
-            if (args.length != method.getParameterCount()) {
-                throw new IllegalArgumentException(method.getName() + " takes " + method.getParameterCount()
-                        + " argument(s) but the event carried " + args.length);
-            }
-            try {
-                method.invoke(target, args);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot call " + method.getName(), e);
-            } catch (InvocationTargetException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            }
         }
 
         /** How many listeners the event has right now. */
@@ -158,7 +144,7 @@ public class Events {
         }
     }
 
-    /** A listener that removes itself before its first call (task 3). */
+    /** A listener that removes itself before its first call (task 4). */
     record Once(EventEmitter emitter, String event, Listener original) implements Listener {
         @Override
         public void call(Object... args) {
@@ -167,39 +153,7 @@ public class Events {
         }
     }
 
-    /** A class whose methods listen through annotations instead of on(). */
-    static class Greeter {
-        @On("greet")
-        void wave(String name) {
-            System.out.println("  (Greeter waves at " + name + ")");
-        }
-
-        @On("leave")
-        void bye(String name, int minutes) {
-            System.out.println("Goodbye, " + name + " (stayed " + minutes + " min)");
-        }
-    }
-
     public static void main(String[] args) {
-        Exercise.run(Events.class, () -> {
-            EventEmitter emitter = new EventEmitter();
-            emitter.on("greet", names -> System.out.println("Hello, " + names[0]));
-            emitter.once("greet", names -> System.out.println("  (only the first greeting is heard by once: " + names[0] + ")"));
-            emitter.emit("greet", "Alice");
-            emitter.emit("greet", "Bob");
-
-            Listener loud = names -> System.out.println("  HELLO, " + names[0].toString().toUpperCase() + "!");
-            emitter.on("greet", loud).emit("greet", "Carol");
-            emitter.off("greet", loud).emit("greet", "Dave");
-
-            emitter.register(new Greeter());
-            emitter.on("leave", leaveArgs -> {
-                throw new IllegalStateException("this listener is broken");
-            });
-            emitter.emit("greet", "Erin");
-            emitter.emit("leave", "Alice", 42);
-            System.out.println("Errors reported while the others kept going: " + emitter.errors());
-            System.out.println("Nobody listens to 'typing', so emit returned " + emitter.emit("typing", "Frank"));
-        });
+        EventsDemo.main(args);
     }
 }

@@ -16,39 +16,23 @@
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.TodoRecorder;
-import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 
 /**
  * Lesson 06: broadcast. A message goes to everyone except its sender, a newcomer is welcomed alone,
- * and simulated users (the chat workers) show that nobody has to ask for news.
+ * and simulated users (the chat workers) show that nobody has to ask for news. The command line and the
+ * demo: ChatCrew.java.
  */
 @Lesson(number = 6, title = "Broadcast and chat workers",
         summary = "Send to everyone but the sender, welcome a newcomer alone, and run simulated users that chat at random.")
-@Command(name = "lesson06", mixinStandardHelpOptions = true, version = "Relay Lab lesson 06",
-        description = "Starts the lesson 06 chat server, and with --workers N also N simulated users that chat.")
-public class BroadcastChat implements Callable<Integer> {
+public class BroadcastChat {
     static final int MAX_LENGTH = 500;
-
-    @Option(names = "--port", defaultValue = "3000", description = "The port to serve on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-    int port;
-
-    @Option(names = "--workers", defaultValue = "0", description = "How many chat workers to start (default: ${DEFAULT-VALUE}).")
-    int workers;
-
-    @Option(names = "--messages", defaultValue = "5", description = "How many messages each worker sends (default: ${DEFAULT-VALUE}).")
-    int messages;
 
     /** A chat message as every receiver gets it: the sender's socket id and the text. */
     record Message(String from, String text) {
@@ -121,33 +105,7 @@ public class BroadcastChat implements Callable<Integer> {
         return raw.strip();
     }
 
-    @Override
-    public Integer call() {
-        if (workers < 0 || messages < 0) {
-            System.err.printf("--workers and --messages take 0 or more (got %d and %d), e.g. --workers 5%n", workers, messages);
-            return 2;
-        }
-        Exercise.run(BroadcastChat.class, () -> {
-            RealtimeServer server = RealtimeServer.create(BroadcastChat::configure);
-            setup(server);
-            server.start(port);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.stop();
-                System.out.println("Chat server stopped.");
-            }));
-            String url = "http://localhost:" + server.port();
-            System.out.println("Chat server at " + url + " — open it in a browser tab or two.");
-            if (workers > 0) {
-                ChatCrew.run(url, workers, messages, UNFINISHED);
-            }
-            System.out.println("The server keeps running. Ctrl-C stops.");
-            throw UNFINISHED.await();
-        });
-        return 0;
-    }
-
     public static void main(String[] args) {
-        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
-        System.exit(new CommandLine(new BroadcastChat()).execute(args));
+        ChatCrew.main(args);
     }
 }

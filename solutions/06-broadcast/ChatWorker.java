@@ -43,7 +43,7 @@ final class ChatWorker implements AutoCloseable {
             hint = "client.on(\"welcome\", args -> log.accept(name + \" was welcomed: \" + args.get(0))); and"
                     + " client.on(\"chat\", args -> ...): convert args.get(0) with RealtimeJson.convert(...,"
                     + " BroadcastChat.Message.class); if its from() equals client.id() it is your own message: count it in"
-                    + " ownEchoes and log a warning; otherwise hear(message) and log name + \" ← \" + text.")
+                    + " ownEchoes and log a warning; otherwise log name + \" ← \" + text, then hear(message).")
     private void listen() {
         client.on("welcome", args -> log.accept(name + " was welcomed: " + args.get(0)));
         client.on("chat", args -> {
@@ -52,15 +52,15 @@ final class ChatWorker implements AutoCloseable {
                 ownEchoes.incrementAndGet();
                 log.accept(name + " !! got its own message back: " + message.text());
             } else {
-                hear(message);
                 log.accept(String.format("%-9s ← %s", name, message.text()));
+                hear(message);
             }
         });
     }
 
     @Task(number = 4, title = "A worker talks at random intervals",
             hint = "nextPause(): a random number of milliseconds from minPause to maxPause, both included"
-                    + " (random.nextInt(bound) or random.nextLong(origin, bound)). talk(): `messages` times, sleep for"
+                    + " (random.nextLong(origin, bound) never returns bound itself: add 1). talk(): `messages` times, sleep for"
                     + " nextPause(), then say(i) the i-th message (1, 2, 3...).")
     Duration nextPause() {
         return Duration.ofMillis(random.nextLong(minPause.toMillis(), maxPause.toMillis() + 1));

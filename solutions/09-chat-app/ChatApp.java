@@ -20,16 +20,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.TodoRecorder;
-import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 
@@ -106,22 +100,24 @@ public class ChatApp {
     }
 
     @Task(number = 3, title = "Send every message to everyone with id, user, text and time",
-            hint = "Refuse (Reply.refused) when the socket has no name (users.nameOf), when the text is null or"
-                    + " blank, or longer than MAX_TEXT. Otherwise build a ChatMessage(UUID.randomUUID().toString(),"
-                    + " user, text.strip(), Instant.now().toString()), add it to the history and server.emit"
-                    + " \"receiveMessage\" with it to everyone, the sender included. Return Reply.OK.")
+            hint = "Trim the text first (strip(); null counts as empty). Refuse (Reply.refused) when the socket has no"
+                    + " name (users.nameOf; ask them to register), when the trimmed text is empty, or longer than MAX_TEXT"
+                    + " (name the limit). Otherwise build a ChatMessage(UUID.randomUUID().toString(), user, trimmed,"
+                    + " Instant.now().toString()), add it to the history and server.emit \"receiveMessage\" with it to"
+                    + " everyone, the sender included. Return Reply.OK.")
     Reply sendMessage(RealtimeSocket socket, String text) {
         String user = users.nameOf(socket.id());
         if (user == null) {
             return Reply.refused("Register a username before sending messages.");
         }
-        if (text == null || text.isBlank()) {
+        String trimmed = text == null ? "" : text.strip();
+        if (trimmed.isEmpty()) {
             return Reply.refused("A message needs some text.");
         }
-        if (text.length() > MAX_TEXT) {
-            return Reply.refused("A message has at most " + MAX_TEXT + " characters; yours has " + text.length() + ".");
+        if (trimmed.length() > MAX_TEXT) {
+            return Reply.refused("A message has at most " + MAX_TEXT + " characters; yours has " + trimmed.length() + ".");
         }
-        ChatMessage message = new ChatMessage(UUID.randomUUID().toString(), user, text.strip(), Instant.now().toString());
+        ChatMessage message = new ChatMessage(UUID.randomUUID().toString(), user, trimmed, Instant.now().toString());
         history.add(message);
         server.emit("receiveMessage", message);
         return Reply.OK;
@@ -150,43 +146,14 @@ public class ChatApp {
         }
     }
 
-    // ------------------------------------------------------------------ given: plumbing and the demo
+    // ------------------------------------------------------------------ given: plumbing (the demo: ChatBots.java)
 
     /** The first argument when it is a string, else null (a client may send anything). */
     private static String text(List<Object> args) {
         return args.size() > 0 && args.get(0) instanceof String s ? s : null;
     }
 
-    @Command(name = "lesson09", mixinStandardHelpOptions = true, version = "Relay Lab lesson 09",
-            description = "Runs the chat: two bots chat first, then open the page in two browser tabs.")
-    static final class Main implements Runnable {
-        @Option(names = "--port", defaultValue = "3000", description = "port to listen on (0 picks a free one); default ${DEFAULT-VALUE}")
-        int port;
-
-        @Override
-        public void run() {
-            Exercise.run(ChatApp.class, () -> {
-                if (ChatApp.class.getClassLoader().getResource(PAGE) == null) {
-                    throw new IllegalStateException(PAGE + " is not on the classpath; start the lesson with ./jbang lesson09");
-                }
-                RealtimeServer server = RealtimeServer.create(ChatApp::configure);
-                ChatApp app = new ChatApp(server);
-                server.start(port);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    server.stop();
-                    System.out.println("Chat server stopped.");
-                }));
-                String url = "http://localhost:" + server.port();
-                System.out.println("Chat server on " + url + " (Ctrl-C stops it). Two bots chat first; linus shows what he receives:");
-                ChatBots.run(app);
-                System.out.println("Now open " + url + " in two browser tabs, pick a name in each and chat.");
-                new CountDownLatch(1).await();
-            });
-        }
-    }
-
     public static void main(String[] args) {
-        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
-        System.exit(new CommandLine(new Main()).execute(args));
+        ChatBots.main(args);
     }
 }

@@ -4,18 +4,59 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeJson;
+import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.client.RealtimeClient;
+import relaylab.workbook.Exercise;
 
 /**
  * What lesson 09's main shows before you open the page: two bots register, type and chat, then ada
  * leaves, while the terminal prints every event linus receives; the page then starts with a history.
  * Nothing to write here; an unfinished TODO that a bot runs into is thrown, so main names it.
+ * Main is the lesson's command line (ChatApp.main runs it).
  */
 final class ChatBots {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private ChatBots() {
+    }
+
+    /** Lesson 09's command line; ChatApp.main runs it. */
+    static void main(String[] args) {
+        Logs.quietLibraries();   // Undertow and XNIO announce every start at INFO; the lesson prints its own lines
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Command(name = "lesson09", mixinStandardHelpOptions = true, version = "Relay Lab lesson 09",
+            description = "Runs the chat: two bots chat first, then open the page in two browser tabs.")
+    static final class Main implements Runnable {
+        @Option(names = "--port", defaultValue = "3000", description = "port to listen on (0 picks a free one); default ${DEFAULT-VALUE}")
+        int port;
+
+        @Override
+        public void run() {
+            Exercise.run(ChatApp.class, () -> {
+                if (ChatApp.class.getClassLoader().getResource(ChatApp.PAGE) == null) {
+                    throw new IllegalStateException(ChatApp.PAGE + " is not on the classpath; start the lesson with ./jbang lesson09");
+                }
+                RealtimeServer server = RealtimeServer.create(ChatApp::configure);
+                ChatApp app = new ChatApp(server);
+                server.start(port);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.stop();
+                    System.out.println("Chat server stopped.");
+                }));
+                String url = "http://localhost:" + server.port();
+                System.out.println("Chat server on " + url + " (Ctrl-C stops it). Two bots chat first; linus shows what he receives:");
+                ChatBots.run(app);
+                System.out.println("Now open " + url + " in two browser tabs, pick a name in each and chat.");
+                new CountDownLatch(1).await();
+            });
+        }
     }
 
     static void run(ChatApp app) throws Exception {

@@ -23,7 +23,8 @@ function connect(command) {
     sockets[name] = socket;
     socket.on('connect', () => {
         const engine = socket.io.engine;
-        report({ type: 'connect', name, id: socket.id, transport: engine && engine.transport ? engine.transport.name : null });
+        report({ type: 'connect', name, id: socket.id, transport: engine && engine.transport ? engine.transport.name : null,
+            recovered: socket.recovered === true });
     });
     socket.on('connect_error', (err) => {
         report({ type: 'connect_error', name, message: err.message, data: err.data === undefined ? null : err.data,
@@ -69,6 +70,15 @@ readline.on('line', (line) => {
         }
     } else if (command.cmd === 'disconnect' && socket) {
         socket.disconnect();
+    } else if (command.cmd === 'drop' && socket) {
+        // the connection drops as if the network failed, and the client reconnects by itself: the official engine's
+        // close() counts as "forced close"; relaylab's engine is dropped by closing its WebSocket
+        const engine = socket.io.engine;
+        if (engine._ws) {
+            engine._ws.close();
+        } else {
+            engine.close();
+        }
     } else if (command.cmd === 'exit') {
         process.exit(0);
     } else {

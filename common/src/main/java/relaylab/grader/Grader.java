@@ -7,6 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import relaylab.grader.GradeReport.TaskResult;
 import relaylab.grader.GradeReport.TestOutcome;
@@ -15,6 +20,7 @@ import relaylab.grader.LessonFolder.Variant;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 import relaylab.workbook.Tasks;
+import relaylab.workbook.Todo;
 
 /**
  * Grades one lesson: compiles its files with the lesson's tests, runs the tests and groups them by
@@ -57,9 +63,13 @@ public final class Grader {
             throw new GradeException(workbook.root().relativize(folder) + " has no .java files to grade"
                     + (variant == Variant.EXERCISE ? "; restore them with: grade " + lesson.number() + " --reset" : ""));
         }
+        List<String> learnerFiles = sources.stream().map(p -> p.getFileName().toString()).toList();
         sources.addAll(tests);
-        List<String> fileNames = sources.stream().map(p -> p.getFileName().toString()).toList();
-        try (LessonCompiler.Compiled compiled = new LessonCompiler(workbook.root()).compile(sources, folder)) {
+        Path output = LessonCompiler.newOutputFolder();
+        List<Path> classPath = List.of(output, folder);
+        // the tests' JVM starts while javac compiles: its start-up costs no waiting
+        TestRunner.Child child = TestRunner.Child.start(classPath);
+        try (LessonCompiler.Compiled compiled = new LessonCompiler(workbook.root()).compile(sources, folder, output)) {
             List<String> problems = new ArrayList<>();
             if (tests.isEmpty()) {
                 problems.add(relative(lesson.exercise()) + " has no *Test.java file");
@@ -74,17 +84,23 @@ public final class Grader {
             if (tasks.isEmpty()) {
                 problems.add(relative(folder) + " declares no @Task");
             }
-            List<TestOutcome> outcomes = new TestRunner(timeoutSeconds)
-                    .run(compiled.testClasses(), compiled.loader(), fileNames, onlyTask);
+            List<TestOutcome> outcomes = new TestRunner(timeoutSeconds).run(child, classPath,
+                    compiled.testClasses().stream().map(Class::getName).toList(), learnerFiles, onlyTask);
             List<TaskResult> results = new ArrayList<>();
             tasks.forEach((number, task) -> results.add(new TaskResult(number, task.title(), task.hint(),
                     outcomes.stream().filter(o -> o.tasks().contains(number)).toList())));
             if (onlyTask == null) {
                 problems.addAll(authoringProblems(lesson, tasks, outcomes));
             }
-            return new GradeReport(lesson, variant, meta == null ? null : meta.title(), results, problems, null);
+            Map<Integer, String> todoLines = new TreeMap<>();
+            Set<Integer> todosLeft = new TreeSet<>();
+            todos(folder, todoLines, todosLeft);
+            return new GradeReport(lesson, variant, meta == null ? null : meta.title(), results, problems, null,
+                    todosLeft, todoLines);
         } catch (CompileFailure e) {
             return new GradeReport(lesson, variant, null, List.of(), List.of(), e.getMessage());
+        } finally {
+            child.kill();
         }
     }
 
@@ -106,6 +122,32 @@ public final class Grader {
             }
         }
         throw new GradeException(lesson.label() + " does not compile, neither the exercise nor the solution");
+    }
+
+    /** A TODO's stub that still throws: {@code throw new UnsupportedOperationException("TODO 3: ...")} or a page's {@code throw new Error('TODO 5 ...')}. */
+    private static final Pattern STUB = Pattern.compile("throw new \\w+\\(\\s*[\"']TODO (\\d+)\\b");
+    private static final Pattern MARKER = Todo.MARKER;
+
+    /** Finds, in the learner's files (not the tests), each task's first "// TODO k" line and the stubs still there. */
+    private void todos(Path folder, Map<Integer, String> lines, Set<Integer> left) {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> Pairing.isText(f.getFileName().toString()))
+                    .filter(f -> !f.getFileName().toString().endsWith("Test.java")).sorted().toList()) {
+                List<String> text = Files.readAllLines(file);
+                for (int i = 0; i < text.size(); i++) {
+                    Matcher marker = MARKER.matcher(text.get(i));
+                    if (marker.find()) {
+                        lines.putIfAbsent(Integer.parseInt(marker.group(1)), relative(file) + ":" + (i + 1));
+                    }
+                    Matcher stub = STUB.matcher(text.get(i));
+                    if (stub.find()) {
+                        left.add(Integer.parseInt(stub.group(1)));
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // where the TODOs are is a courtesy of the report: without it, "Next" still names the first failing task
+        }
     }
 
     private Lesson lessonAnnotation(LessonFolder lesson, List<Class<?>> mainClasses, List<String> problems) {

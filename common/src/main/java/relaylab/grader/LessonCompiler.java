@@ -43,12 +43,18 @@ final class LessonCompiler {
         public void close() {
             try {
                 loader.close();
-                try (Stream<Path> files = Files.walk(output)) {
-                    files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot clean up " + output, e);
             }
+            delete(output);
+        }
+    }
+
+    static void delete(Path folder) {
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean up " + folder, e);
         }
     }
 
@@ -59,15 +65,23 @@ final class LessonCompiler {
      * @throws CompileFailure with javac's messages, file and line when the code does not compile
      */
     Compiled compile(List<Path> sources, Path resources) {
+        return compile(sources, resources, newOutputFolder());
+    }
+
+    /** A fresh temporary folder for compiled classes, known before compiling so the tests' JVM can start early. */
+    static Path newOutputFolder() {
+        try {
+            return Files.createTempDirectory("relaylab-grade-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder for compiled classes", e);
+        }
+    }
+
+    /** Like {@link #compile(List, Path)}, writing the classes to {@code output}, which the result deletes when closed. */
+    Compiled compile(List<Path> sources, Path resources, Path output) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new GradeException("this Java has no compiler (javac); run the grader with a JDK 17+, not a JRE");
-        }
-        Path output;
-        try {
-            output = Files.createTempDirectory("relaylab-grade-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary folder for compiled classes", e);
         }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         Map<String, Path> classSources = new LinkedHashMap<>();
@@ -78,6 +92,7 @@ final class LessonCompiler {
             Iterable<? extends JavaFileObject> units = standard.getJavaFileObjectsFromPaths(sources);
             boolean ok = javac.getTask(null, recording, diagnostics, options, null, units).call();
             if (!ok) {
+                delete(output);
                 throw new CompileFailure(format(diagnostics.getDiagnostics()));
             }
         } catch (IOException e) {

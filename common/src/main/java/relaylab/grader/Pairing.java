@@ -146,9 +146,24 @@ public final class Pairing {
      * fail without that task's code.
      */
     public static String withOnlyTodo(String exercise, String solution, int task) {
+        return rebuild(exercise, solution, markers -> markers.contains(task));
+    }
+
+    /**
+     * The solution with the TODO regions put back whose every task {@code undone} accepts. With
+     * {@code number -> number > k}: what a learner has after doing tasks 1..k in order, which the build
+     * grades to prove that task k passes without any later task. A region shared by task k and a later
+     * one (two TODOs a few lines apart) stays done, so task k is never undone by its neighbour.
+     */
+    public static String withTodosUndone(String exercise, String solution, java.util.function.IntPredicate undone) {
+        return rebuild(exercise, solution, markers -> !markers.isEmpty() && markers.stream().allMatch(undone::test));
+    }
+
+    /** The solution with the changed regions put back as in the exercise whose TODO numbers {@code revert} accepts. */
+    private static String rebuild(String exercise, String solution, java.util.function.Predicate<List<Integer>> revert) {
         List<String> ex = exercise.lines().toList();
         List<String> so = solution.lines().toList();
-        Pattern marker = Todo.marker(task);
+        Pattern marker = Todo.MARKER;
         StringBuilder out = new StringBuilder();
         int i = 0;
         int j = 0;
@@ -157,8 +172,14 @@ public final class Pairing {
                 out.append(ex.get(i++)).append('\n');
                 j++;
             }
-            boolean revert = ex.subList(hunk[0], hunk[1]).stream().anyMatch(line -> marker.matcher(line).find());
-            List<String> chosen = revert ? ex.subList(hunk[0], hunk[1]) : so.subList(hunk[2], hunk[3]);
+            List<Integer> markers = new ArrayList<>();
+            for (String line : ex.subList(hunk[0], hunk[1])) {
+                java.util.regex.Matcher m = marker.matcher(line);
+                while (m.find()) {
+                    markers.add(Integer.parseInt(m.group(1)));
+                }
+            }
+            List<String> chosen = revert.test(markers) ? ex.subList(hunk[0], hunk[1]) : so.subList(hunk[2], hunk[3]);
             chosen.forEach(line -> out.append(line).append('\n'));
             i = hunk[1];
             j = hunk[3];

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import relaylab.grader.LessonFolder.Variant;
+import relaylab.workbook.Commands;
 
 /**
  * The progress view ({@code grade} without a number): a bar and a table of every lesson with its
@@ -25,11 +26,13 @@ final class Progress {
     private final Workbook workbook;
     private final Grader grader;
     private final Console console;
+    private final Commands commands;
 
-    Progress(Workbook workbook, Grader grader, Console console) {
+    Progress(Workbook workbook, Grader grader, Console console, Commands commands) {
         this.workbook = workbook;
         this.grader = grader;
         this.console = console;
+        this.commands = commands;
     }
 
     /** Prints the progress of every lesson; returns true when every lesson is done. */
@@ -66,7 +69,7 @@ final class Progress {
         out.print(table);
         out.println();
         if (next != null) {
-            out.printf("Next: ./jbang grade %02d%n", next.number());
+            out.println("Next: " + commands.grade(String.format("%02d", next.number())));
         } else {
             out.println(console.green("Every lesson is done. Well played!"));
         }
@@ -90,6 +93,15 @@ final class Progress {
         }
         return new Entry(cache.getProperty(key + "title", lesson.name()), Integer.parseInt(cache.getProperty(key + "passed", "0")),
                 Integer.parseInt(cache.getProperty(key + "total", "0")), cache.getProperty(key + "state", "ok"));
+    }
+
+    /** True when the progress cache knows the lesson's current files pass every task. */
+    static boolean passes(Workbook workbook, LessonFolder lesson) {
+        Properties cache = load(workbook);
+        String key = String.format("%02d.", lesson.number());
+        return hash(lesson.exercise()).equals(cache.getProperty(key + "hash")) && "ok".equals(cache.getProperty(key + "state"))
+                && cache.getProperty(key + "total", "0").equals(cache.getProperty(key + "passed"))
+                && !"0".equals(cache.getProperty(key + "total", "0"));
     }
 
     /** Records a fresh grading of an exercise, so the next progress view need not grade it again. */

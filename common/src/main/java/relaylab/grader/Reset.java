@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Puts a lesson's exercise back as it was ({@code grade NN --reset}). The learner's current files
  * are copied to .relaylab/backup/ first, so a reset never loses work. The original comes from git:
- * the upstream branch (origin/HEAD) when there is one, otherwise the last commit.
+ * as the workbook was cloned (the upstream branch, origin/HEAD) when there is one, otherwise the last commit.
  */
 final class Reset {
     private final Workbook workbook;
@@ -39,8 +39,8 @@ final class Reset {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         copy(lesson.exercise(), backup);
         git("checkout", source, "--", path);
-        console.out().printf("Lesson %02d is back as in %s. Your previous files are in %s%n", lesson.number(), source,
-                root.relativize(backup));
+        console.out().printf("Lesson %02d is back as it %s. Your previous files are in %s%n", lesson.number(),
+                source.equals("HEAD") ? "was in your last commit" : "came with the workbook", root.relativize(backup));
     }
 
     private static void copy(Path from, Path to) {

@@ -80,6 +80,27 @@ public final class Workbook {
         }
     }
 
+    /**
+     * The name under which this workbook's catalog is registered with {@code jbang catalog add}, for
+     * commands printed outside the workbook ({@code jbang grade@workshop 01}); "workshop" when none is.
+     */
+    public String catalogName() {
+        Path user = Path.of(System.getProperty("user.home"), ".jbang", "jbang-catalog.json");
+        if (Files.isRegularFile(user)) {
+            try {
+                for (var catalog : new ObjectMapper().readTree(user.toFile()).path("catalogs").properties()) {
+                    Path ref = Path.of(catalog.getValue().path("catalog-ref").asText("")).toAbsolutePath().normalize();
+                    if (root.equals(ref.getParent())) {
+                        return catalog.getKey();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return "workshop"; // the name only decorates a printed command; locate() reports a broken catalog list
+            }
+        }
+        return "workshop";
+    }
+
     private static boolean isRoot(Path dir) {
         return Files.isDirectory(dir.resolve("lessons")) && Files.isRegularFile(dir.resolve("jbang-catalog.json"));
     }

@@ -48,11 +48,27 @@ public final class Broadcast {
     /** Sends the event to every target socket; returns how many sockets it was sent to. */
     public int emit(String event, Object... args) {
         PacketCodec.checkEmittable(event);
-        Outbound packet = PacketCodec.encodeEvent(namespace.name(), event, -1, args);
-        Fanout fanout = new Fanout(packet, namespace.sockets.size(), false);
+        ConnectionRecovery recovery = namespace.server().recovery;
+        if (recovery != null) {   // kept with its offset for the sockets that will come back, in one step with the delivery
+            synchronized (recovery.lock(namespace.name())) {
+                List<String> exceptIds = excluded == null ? except : concat(except, excluded.id());
+                return deliver(recovery.keep(namespace.name(), event, args, rooms, exceptIds), false);
+            }
+        }
+        return deliver(PacketCodec.encodeEvent(namespace.name(), event, -1, args), false);
+    }
+
+    private int deliver(Outbound packet, boolean droppable) {
+        Fanout fanout = new Fanout(packet, namespace.sockets.size(), droppable);
         forEachTarget(fanout);
         fanout.flush();
         return fanout.count;
+    }
+
+    private static List<String> concat(List<String> list, String one) {
+        List<String> all = new ArrayList<>(list);
+        all.add(one);
+        return all;
     }
 
     /**
@@ -135,11 +151,7 @@ public final class Broadcast {
     /** Like {@link #emit} but each target may drop it when its connection is not ready (see {@link RealtimeSocket#volatileEmit}). */
     public int volatileEmit(String event, Object... args) {
         PacketCodec.checkEmittable(event);
-        Outbound packet = PacketCodec.encodeEvent(namespace.name(), event, -1, args);
-        Fanout fanout = new Fanout(packet, namespace.sockets.size(), true);
-        forEachTarget(fanout);
-        fanout.flush();
-        return fanout.count;
+        return deliver(PacketCodec.encodeEvent(namespace.name(), event, -1, args), true);
     }
 
     /** Makes every target socket join {@code room} (e.g. move everyone of room "a" into "b"). */

@@ -35,6 +35,8 @@ public final class RealtimeConfig {
     int ioThreads;
     SSLContext sslContext;
     AllowRequest allowRequest;
+    Duration recoveryMaxDisconnection;   // null: connection state recovery off (the default, as in socket.io)
+    boolean recoverySkipMiddlewares;
     final List<HandlerErrorListener> handlerErrorListeners = new ArrayList<>();
 
     RealtimeConfig() {
@@ -243,6 +245,21 @@ public final class RealtimeConfig {
          * {@code {"code":4,"message":reason}}. The handshake's {@code auth()} is empty at this point.
          */
         String refusal(Handshake request);
+    }
+
+    /**
+     * Turns on connection state recovery (off by default), compatible with socket.io 4.6+ clients: a client whose
+     * connection dropped (network, ping timeout, server restart of the transport) and that comes back within
+     * {@code maxDisconnection} gets its socket id, rooms and {@code data()} back, plus the events it missed, and
+     * {@link RealtimeSocket#recovered()} is true. Only events without ack and not volatile are kept, each with its
+     * offset as the last argument; an explicit disconnect, from either side, is not recoverable. With
+     * {@code skipMiddlewares} (socket.io's default: true) a recovered socket does not run the middlewares again.
+     * socket.io's default duration is 2 minutes.
+     */
+    public RealtimeConfig connectionStateRecovery(Duration maxDisconnection, boolean skipMiddlewares) {
+        this.recoveryMaxDisconnection = positive(maxDisconnection, "maxDisconnection");
+        this.recoverySkipMiddlewares = skipMiddlewares;
+        return this;
     }
 
     /**

@@ -48,6 +48,8 @@ public final class RealtimeServer implements AutoCloseable {
     final RealtimeConfig config;
     final ScheduledThreadPoolExecutor scheduler;
     final SlowReaders slowReaders;
+    /** Connection state recovery, or null when it is off (the default). */
+    final ConnectionRecovery recovery;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final Map<String, EngineSession> connections = new ConcurrentHashMap<>();
     private final Namespace root;
@@ -65,6 +67,8 @@ public final class RealtimeServer implements AutoCloseable {
         this.root = new Namespace("/", this);
         namespaces.put("/", root);
         this.errorListeners = new CopyOnWriteArrayList<>(config.handlerErrorListeners);
+        this.recovery = config.recoveryMaxDisconnection == null ? null : new ConnectionRecovery(
+                config.recoveryMaxDisconnection.toMillis(), config.recoverySkipMiddlewares, System::currentTimeMillis);
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "realtime-timers-" + SCHEDULER_COUNT.incrementAndGet());
             t.setDaemon(true);

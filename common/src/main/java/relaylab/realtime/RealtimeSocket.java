@@ -1,5 +1,6 @@
 package relaylab.realtime;
 
+import relaylab.realtime.protocol.Outbound;
 import relaylab.realtime.protocol.PacketCodec;
 import relaylab.realtime.protocol.PacketType;
 
@@ -32,6 +33,9 @@ public final class RealtimeSocket {
     private static final System.Logger LOG = CoreLog.LOG;
     private final String id;
     private final Namespace namespace;
+    /** The private session id given to the client for connection state recovery; null when recovery is off. */
+    final String pid;
+    private final boolean recovered;
     final SocketIoConnection connection;
     private final Handshake handshake;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet(2);
@@ -49,10 +53,27 @@ public final class RealtimeSocket {
     }
 
     RealtimeSocket(String id, Namespace namespace, SocketIoConnection connection, Handshake handshake) {
+        this(id, null, false, namespace, connection, handshake);
+    }
+
+    /** A socket with a private session id {@code pid} (connection state recovery on), {@code recovered} or new. */
+    RealtimeSocket(String id, String pid, boolean recovered, Namespace namespace, SocketIoConnection connection,
+            Handshake handshake) {
         this.id = id;
+        this.pid = pid;
+        this.recovered = recovered;
         this.namespace = namespace;
         this.connection = connection;
         this.handshake = handshake;
+    }
+
+    /**
+     * True when this socket came back after a dropped connection with its state recovered (see
+     * {@link RealtimeConfig#connectionStateRecovery}): same id, rooms and data, and the missed events were
+     * sent before anything else. A connection handler can then skip its welcome. False for a new session.
+     */
+    public boolean recovered() {
+        return recovered;
     }
 
     /** This socket's id (the Socket.IO id, distinct from the Engine.IO session id); also the name of its private room. */
@@ -174,12 +195,27 @@ public final class RealtimeSocket {
     /** Sends an event to this client only. Arguments are JSON-serialisable values (records, maps, lists...) or byte[]. */
     public RealtimeSocket emit(String event, Object... args) {
         checkEventName(event);
+        ConnectionRecovery recovery = connection.server.recovery;
+        if (recovery != null) {
+            emitKept(recovery, event, args);
+            return this;
+        }
         if (!connected()) {
             LOG.log(System.Logger.Level.DEBUG, () -> "emit '" + event + "' to disconnected socket " + id + " dropped");
             return this;
         }
         connection.send(PacketCodec.encodeEvent(namespace.name(), event, -1, args));
         return this;
+    }
+
+    /** With recovery on, an event to this socket is kept (with its offset), even while disconnected, as socket.io does. */
+    private void emitKept(ConnectionRecovery recovery, String event, Object[] args) {
+        synchronized (recovery.lock(namespace.name())) {
+            Outbound packet = recovery.keep(namespace.name(), event, args, List.of(id), List.of());
+            if (connected()) {
+                connection.send(packet);
+            }
+        }
     }
 
     /**
@@ -366,6 +402,11 @@ public final class RealtimeSocket {
     void close(String reason) {
         if (!connected.compareAndSet(true, false)) {
             return;
+        }
+        ConnectionRecovery recovery = connection.server.recovery;
+        if (recovery != null) {
+            ConcurrentMap<String, Object> d = data;
+            recovery.disconnected(namespace.name(), id, pid, reason, Set.copyOf(rooms), d == null ? Map.of() : d);
         }
         for (String room : rooms) {
             namespace.removeFromRoom(room, this);

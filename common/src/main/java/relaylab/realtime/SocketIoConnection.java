@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static relaylab.realtime.protocol.PacketCodec.abbreviate;
@@ -360,8 +361,21 @@ final class SocketIoConnection {
         @SuppressWarnings("unchecked")
         Map<String, Object> auth = packet.data() == null ? Map.of() : (Map<String, Object>) packet.data();
         Handshake handshake = new Handshake(auth, query, headers, session.address, time);
-        RealtimeSocket socket = new RealtimeSocket(Ids.next(), namespace, this, handshake);
-        namespace.runMiddlewares(socket, refusal -> inbox.execute(() -> {
+        ConnectionRecovery recovery = server.recovery;
+        ConnectionRecovery.Resumption resumption = recovery == null ? null
+                : recovery.resume(name, auth.get("pid"), auth.get("offset"));
+        if (resumption != null && resumption.refusal() != null) {
+            LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " could not recover its state on " + name + ": "
+                    + resumption.refusal() + "; it starts a fresh session");
+        }
+        boolean resumed = resumption != null && resumption.session() != null;
+        RealtimeSocket socket = resumed
+                ? new RealtimeSocket(resumption.session().sid(), resumption.session().pid(), true, namespace, this, handshake)
+                : new RealtimeSocket(Ids.next(), recovery == null ? null : ConnectionRecovery.newPid(), false, namespace, this, handshake);
+        if (resumed) {
+            socket.data().putAll(resumption.session().data());
+        }
+        Consumer<Namespace.Refusal> admit = refusal -> inbox.execute(() -> {
             joining.remove(name);
             if (session.closed()) {
                 return;
@@ -385,7 +399,11 @@ final class SocketIoConnection {
             try {
                 sockets.put(name, socket);
                 socket.markConnected();
-                namespace.add(socket);
+                if (resumed) {
+                    resume(socket, resumption, recovery);
+                } else {
+                    namespace.add(socket);
+                }
                 if (session.closed()) {
                     // the session closed meanwhile from another thread and may not have seen this socket
                     socket.close("transport close");
@@ -393,9 +411,38 @@ final class SocketIoConnection {
                 }
                 namespace.fireConnect(socket);
             } finally {
-                session.release(PacketCodec.encode(PacketType.CONNECT, name, -1, Map.of("sid", socket.id())));
+                session.release(PacketCodec.encode(PacketType.CONNECT, name, -1, socket.pid == null
+                        ? Map.of("sid", socket.id()) : connectAnswer(socket)));
             }
-        }));
+        });
+        if (resumed && recovery.skipMiddlewares) {
+            admit.accept(null);   // socket.io's default: a recovered socket passed the middlewares already
+        } else {
+            namespace.runMiddlewares(socket, admit);
+        }
+    }
+
+    /** {"sid":…,"pid":…} in this order, as socket.io answers when connection state recovery is on. */
+    private static Map<String, Object> connectAnswer(RealtimeSocket socket) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("sid", socket.id());
+        answer.put("pid", socket.pid);
+        return answer;
+    }
+
+    /**
+     * Puts a recovered socket back: in the namespace and its rooms, then the events it missed, in one step against
+     * broadcasts (under the recovery lock), so that each event arrives once, in order, before the live ones.
+     */
+    private void resume(RealtimeSocket socket, ConnectionRecovery.Resumption resumption, ConnectionRecovery recovery) {
+        String name = socket.namespace().name();
+        synchronized (recovery.lock(name)) {
+            socket.namespace().add(socket);
+            resumption.session().rooms().forEach(socket::join);
+            for (Outbound missed : recovery.missed(name, resumption.afterSequence(), socket.rooms())) {
+                send(missed);
+            }
+        }
     }
 
     void socketClosed(RealtimeSocket socket) {

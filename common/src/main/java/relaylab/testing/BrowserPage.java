@@ -16,7 +16,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
 /**
@@ -94,9 +93,17 @@ public final class BrowserPage {
      * Waits until the JavaScript expression {@code condition} is truthy on the page, for waits that are
      * not about text (for example {@code "window.socket && window.socket.connected"}).
      *
-     * @throws AssertionError after {@code timeout}, naming the condition and the browser console
+     * @throws AssertionError after {@code timeout}, naming the condition, what the page shows and the browser console
      */
     public BrowserPage awaitScript(String condition, Duration timeout) {
+        return awaitScript(condition, "the page to reach `" + condition + "`", timeout);
+    }
+
+    /**
+     * Like {@link #awaitScript(String, Duration)}, with {@code expected} saying in words what the test
+     * waits for ("your own message to show once, marked as yours"): the failure then reads as a sentence.
+     */
+    public BrowserPage awaitScript(String condition, String expected, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Object v = script("return !!(" + condition + ");");
@@ -104,11 +111,21 @@ public final class BrowserPage {
                 return this;
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError("Waited " + describe(timeout) + " for the page to reach `" + condition
-                        + "` but it did not." + consoleSummary());
+                throw new AssertionError("Waited " + describe(timeout) + " for " + expected + ", but it did not happen."
+                        + " The page shows: \"" + shown() + "\"." + consoleSummary());
             }
             pause();
         }
+    }
+
+    /** The page's visible text, shortened, for a failure message. */
+    private String shown() {
+        String text = currentText("body");
+        if (text == null) {
+            return "";
+        }
+        text = text.strip().replaceAll("\\s*\\R\\s*", " | ");
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 
     /**
@@ -140,11 +157,19 @@ public final class BrowserPage {
     public List<String> console() {
         try {
             return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .map(LogEntry::toString)
+                    .map(entry -> entry.getLevel() + " " + inPageFile(entry.getMessage()))
                     .collect(Collectors.toList());
         } catch (WebDriverException e) {
             return List.of("(the browser console could not be read: " + Browser.firstLine(e.getMessage()) + ")");
         }
+    }
+
+    /**
+     * Chromium names a script line by the page's address ("http://127.0.0.1:41234/ 61:13"); a lesson's
+     * page is its index.html, served as it is, so the learner is pointed at "index.html:61:13".
+     */
+    static String inPageFile(String message) {
+        return message.replaceAll("https?://(127\\.0\\.0\\.1|localhost):\\d+/(index\\.html)?(\\?\\S*)? (\\d+:\\d+)", "index.html:$4");
     }
 
     /** The address of the page, for example after a redirect. */

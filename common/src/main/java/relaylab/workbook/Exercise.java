@@ -52,13 +52,15 @@ public final class Exercise {
             if (task != null) {
                 System.err.printf("Hint (task %d, %s): %s%n", todo, task.title(), task.hint());
             }
-            System.err.printf("Check your work with: ./jbang grade %02d%n", lesson.number());
+            System.err.printf("Check your work with: %s%n", commands().grade(String.format("%02d", lesson.number())));
             System.exit(1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             fail(lesson, "interrupted");
         } catch (Exception e) {
-            fail(lesson, describe(e));
+            if (!portTaken(lesson, e)) {
+                fail(lesson, describe(e));
+            }
         }
     }
 
@@ -100,8 +102,26 @@ public final class Exercise {
 
     private static void fail(Lesson lesson, String message) {
         System.err.printf("Lesson %02d stopped: %s%n", lesson.number(), message);
-        System.err.printf("Run ./jbang grade %02d to see which task needs work.%n", lesson.number());
+        System.err.printf("Run %s to see which task needs work.%n", commands().grade(String.format("%02d", lesson.number())));
         System.exit(1);
+    }
+
+    private static Commands commands() {
+        return Commands.here(null, "workshop");
+    }
+
+    /** A port another program holds is not the learner's mistake: say so, and how to take a free one. */
+    private static boolean portTaken(Lesson lesson, Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof java.net.BindException) {
+                System.err.printf("Lesson %02d could not start its server: %s. Another program (or another lesson still"
+                        + " running) uses that port. Stop it, or start with --port 0 to take any free port.%n",
+                        lesson.number(), e.getMessage());
+                System.exit(1);
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable e) {

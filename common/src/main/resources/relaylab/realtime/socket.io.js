@@ -12,7 +12,8 @@
  *   socket.on('disconnect', (reason) => ...);
  *
  * Also: off, once, onAny/offAny, timeout(ms).emit(...), emitWithAck, connect/disconnect (open/close),
- * socket.auth, socket.io (the Manager: on('reconnect_attempt' | 'reconnect' | 'reconnect_error' ...)).
+ * socket.auth, socket.io (the Manager: on('reconnect_attempt' | 'reconnect' | 'reconnect_error' ...)),
+ * socket.recovered (connection state recovery: the pid and last offset go back in CONNECT by themselves).
  *
  * Differences from the official client, on purpose: WebSocket is the only transport (every browser
  * this workbook targets has it; the `transports` option is accepted and must include 'websocket'),
@@ -483,6 +484,9 @@
         this.auth = opts.auth;
         this.sendBuffer = [];
         this.receiveBuffer = [];
+        this.recovered = false;   // connection state recovery: true when the server restored this session
+        this._pid = undefined;
+        this._lastOffset = undefined;
         this._anyListeners = [];
         this._acks = {};
         this._ackTimers = {};
@@ -529,18 +533,23 @@
         var self = this;
         if (typeof this.auth === 'function') {
             this.auth(function (data) {
-                self.io._send({ type: SIO_CONNECT, nsp: self.nsp, data: data });
+                self.io._send({ type: SIO_CONNECT, nsp: self.nsp, data: self._withSession(data) });
             });
         } else {
-            this.io._send({ type: SIO_CONNECT, nsp: this.nsp, data: this.auth });
+            this.io._send({ type: SIO_CONNECT, nsp: this.nsp, data: this._withSession(this.auth) });
         }
+    };
+
+    // With connection state recovery, CONNECT carries {pid, offset} so that the server can restore the session.
+    Socket.prototype._withSession = function (data) {
+        return this._pid ? Object.assign({ pid: this._pid, offset: this._lastOffset }, data) : data;
     };
 
     Socket.prototype._onPacket = function (packet) {
         switch (packet.type) {
             case SIO_CONNECT:
                 if (packet.data && packet.data.sid) {
-                    this._onConnect(packet.data.sid);
+                    this._onConnect(packet.data.sid, packet.data.pid);
                 } else {
                     this.emitLocal('connect_error', new Error('the server answered CONNECT without a sid'));
                 }
@@ -573,8 +582,10 @@
         }
     };
 
-    Socket.prototype._onConnect = function (sid) {
+    Socket.prototype._onConnect = function (sid, pid) {
         this.id = sid;
+        this.recovered = !!pid && this._pid === pid;
+        this._pid = pid;
         this.connected = true;
         this.disconnected = false;
         var self = this;
@@ -597,6 +608,10 @@
             fn.apply(self, args);
         });
         Emitter.prototype.emitLocal.apply(this, args);
+        var data = Array.isArray(packet.data) ? packet.data : [];
+        if (this._pid && data.length > 1 && typeof data[data.length - 1] === 'string') {
+            this._lastOffset = data[data.length - 1];   // a kept event's offset, sent back to recover the session
+        }
     };
 
     // The function a listener calls to answer an event that asked for an acknowledgement (once).

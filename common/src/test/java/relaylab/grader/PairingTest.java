@@ -50,4 +50,19 @@ class PairingTest {
         assertThat(Pairing.compare(new byte[] {1, 2}, new byte[] {1, 3}, "e.png", "s.png", false)).hasSize(1);
         assertThat(Pairing.compare(new byte[] {1, 2}, new byte[] {1, 2}, "e.png", "s.png", false)).isEmpty();
     }
+
+    @Test
+    @DisplayName("tasks 1..k done: later tasks' regions are put back, a region shared with task k stays done")
+    void tasksInOrder() {
+        String exercise = "a\n// TODO 1: one\nstub1\nb\nc\nd\ne\n// TODO 2: two\nstub2\nx\n// TODO 3: three\nstub3\nf\ng\nh\ni\n"
+                + "// TODO 4: four\nstub4\nj\n";
+        String solution = "a\ndone1\nb\nc\nd\ne\ndone2\nx\ndone3\nf\ng\nh\ni\ndone4\nj\n";
+        String upToTwo = Pairing.withTodosUndone(exercise, solution, number -> number > 2);
+        assertThat(upToTwo).contains("done1", "done2", "done3").contains("// TODO 4: four\nstub4")
+                .as("TODO 3 shares its region with TODO 2 (one line apart), so it stays done").doesNotContain("stub3");
+        assertThat(Pairing.withTodosUndone(exercise, solution, number -> number > 4)).isEqualTo(solution);
+        assertThat(Pairing.withTodosUndone(exercise, solution, number -> number > 0)).isEqualTo(exercise);
+        assertThat(Pairing.withOnlyTodo(exercise, solution, 3)).as("undoing task 3 alone puts back its whole region")
+                .contains("stub2", "stub3", "done1", "done4");
+    }
 }

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntPredicate;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
@@ -26,7 +28,8 @@ import relaylab.grader.LessonFolder.Variant;
  */
 class WorkbookCheckTest {
     static final Workbook WORKBOOK = new Workbook(Path.of(System.getProperty("relaylab.root", "..")));
-    private final Grader grader = new Grader(WORKBOOK, Grader.DEFAULT_TIMEOUT_SECONDS);
+    /** Longer than a learner's default: the build runs beside other builds, and no lesson test should hang anyway. */
+    private final Grader grader = new Grader(WORKBOOK, 30);
 
     @TestFactory
     @DisplayName("every lesson: solution passes, untouched exercise fails each task, files paired")
@@ -37,6 +40,8 @@ class WorkbookCheckTest {
                 dynamicTest("solution passes every task", () -> solutionPasses(lesson)),
                 dynamicTest("untouched exercise fails every task", () -> exerciseFailsEachTask(lesson)),
                 dynamicTest("each task fails alone: solution with only that task's TODOs undone", () -> eachTaskFailsAlone(lesson)),
+                dynamicTest("tasks in order: with tasks 1..k done and the later ones untouched, task k passes",
+                        () -> tasksPassInOrder(lesson)),
                 dynamicTest("exercise and solution differ only in TODO regions", () -> paired(lesson)))));
     }
 
@@ -93,36 +98,64 @@ class WorkbookCheckTest {
      * tests and not merely by an earlier task's stub.
      */
     private void eachTaskFailsAlone(LessonFolder lesson) throws IOException {
-        GradeReport solution = grader.grade(lesson, Variant.SOLUTION);
-        for (TaskResult task : solution.tasks()) {
-            Path hybrid = Files.createTempDirectory("relaylab-task-" + task.number() + "-");
-            try {
-                try (Stream<Path> files = Files.walk(lesson.solution())) {
-                    for (Path file : files.filter(Files::isRegularFile).toList()) {
-                        Path target = hybrid.resolve(lesson.solution().relativize(file).toString());
-                        Files.createDirectories(target.getParent());
-                        Path exercise = lesson.exercise().resolve(lesson.solution().relativize(file).toString());
-                        if (Pairing.isText(file.getFileName().toString()) && Files.exists(exercise)) {
-                            Files.writeString(target, Pairing.withOnlyTodo(Files.readString(exercise),
-                                    Files.readString(file), task.number()));
-                        } else {
-                            Files.copy(file, target);
-                        }
+        for (int task : grader.tasks(lesson).keySet()) {
+            GradeReport report = gradeHybrid(lesson, task, number -> number == task);
+            TaskResult result = report.tasks().stream().filter(t -> t.number() == task).findFirst().orElseThrow();
+            assertThat(result.tests())
+                    .as("task %d of %s: a test fails when every other task is done and this one is not; the grader said:%n%s",
+                            task, lesson.label(), printed(report.onlyTask(task)))
+                    .anyMatch(t -> t.status() == Status.FAILED || t.status() == Status.TIMED_OUT);
+        }
+    }
+
+    /**
+     * Lessons whose tasks do not pass in order yet, each waiting for its owner's fix (issue 11, point 3).
+     * TEMPORARY: the lead empties this list once those lessons land; a lesson listed here skips only this check.
+     */
+    private static final List<Integer> NOT_YET_IN_ORDER = List.of(2, 3, 5, 8, 11);
+
+    /**
+     * The learner's path, proven: for each task k, the solution with the TODO regions of every later
+     * task put back as in the exercise. Task k's tests must pass there, so a task never needs code
+     * of a later one, and "Next: task k" is always a task the learner can finish now.
+     */
+    private void tasksPassInOrder(LessonFolder lesson) throws IOException {
+        Assumptions.assumeFalse(NOT_YET_IN_ORDER.contains(lesson.number()),
+                lesson.label() + " is on the temporary NOT_YET_IN_ORDER list");
+        for (int task : grader.tasks(lesson).keySet()) {
+            GradeReport report = gradeHybrid(lesson, task, number -> number > task);
+            TaskResult result = report.tasks().stream().filter(t -> t.number() == task).findFirst().orElseThrow();
+            assertThat(result.status())
+                    .as("task %d of %s passes with tasks 1..%d done and the later ones untouched; the grader said:%n%s",
+                            task, lesson.label(), task, printed(report.onlyTask(task)))
+                    .isEqualTo(Status.PASSED);
+        }
+    }
+
+    /** Grades task {@code task} of the solution with the TODO regions of the tasks {@code undone} accepts put back. */
+    private GradeReport gradeHybrid(LessonFolder lesson, int task, IntPredicate undone) throws IOException {
+        Path hybrid = Files.createTempDirectory("relaylab-task-" + task + "-");
+        try {
+            try (Stream<Path> files = Files.walk(lesson.solution())) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Path target = hybrid.resolve(lesson.solution().relativize(file).toString());
+                    Files.createDirectories(target.getParent());
+                    Path exercise = lesson.exercise().resolve(lesson.solution().relativize(file).toString());
+                    if (Pairing.isText(file.getFileName().toString()) && Files.exists(exercise)) {
+                        Files.writeString(target, Pairing.withTodosUndone(Files.readString(exercise),
+                                Files.readString(file), undone));
+                    } else {
+                        Files.copy(file, target);
                     }
                 }
-                LessonFolder onlyThisUndone = new LessonFolder(lesson.number(), lesson.name(), lesson.exercise(), hybrid);
-                GradeReport report = grader.grade(onlyThisUndone, Variant.SOLUTION, task.number());
-                assertThat(report.compileError()).as("%s with only task %d undone must compile", lesson.label(), task.number())
-                        .isNull();
-                TaskResult result = report.tasks().stream().filter(t -> t.number() == task.number()).findFirst().orElseThrow();
-                assertThat(result.tests())
-                        .as("task %d of %s: a test fails when every other task is done and this one is not; the grader said:%n%s",
-                                task.number(), lesson.label(), printed(report))
-                        .anyMatch(t -> t.status() == Status.FAILED || t.status() == Status.TIMED_OUT);
-            } finally {
-                try (Stream<Path> files = Files.walk(hybrid)) {
-                    files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-                }
+            }
+            LessonFolder mixed = new LessonFolder(lesson.number(), lesson.name(), lesson.exercise(), hybrid);
+            GradeReport report = grader.grade(mixed, Variant.SOLUTION, task);
+            assertThat(report.compileError()).as("%s as graded for task %d must compile", lesson.label(), task).isNull();
+            return report;
+        } finally {
+            try (Stream<Path> files = Files.walk(hybrid)) {
+                files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -63,6 +63,7 @@ public final class RealtimeClient implements AutoCloseable {
     private boolean stopped;
     private String id;
     private final Reconnection reconnection;
+    private final ClientRecovery recovery = new ClientRecovery();
     private final BinaryAssembler assembler = new BinaryAssembler();
     // why the client itself ended the connection ("io client disconnect", "io server disconnect", "connect_error")
     private String closeReason;
@@ -161,6 +162,14 @@ public final class RealtimeClient implements AutoCloseable {
     /** The socket id given by the server, or null while not connected. */
     public synchronized String id() {
         return connected ? id : null;
+    }
+
+    /**
+     * True when the last (re)connection recovered the previous session (server with connection state recovery):
+     * same id, rooms and data on the server, and the events missed meanwhile arrived right after "connect".
+     */
+    public boolean recovered() {
+        return recovery.recovered();
     }
 
     /** True while connected to the namespace. */
@@ -347,8 +356,8 @@ public final class RealtimeClient implements AutoCloseable {
     private void sendConnect(ClientTransport t) {
         String auth;
         try {
-            Map<String, ?> values = options.auth.get();
-            auth = values == null || values.isEmpty() ? "" : PacketCodec.MAPPER.writeValueAsString(values);
+            Map<String, ?> values = recovery.auth(options.auth.get());   // with {pid, offset} once the server gave a pid
+            auth = values.isEmpty() ? "" : PacketCodec.MAPPER.writeValueAsString(values);
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "cannot send the auth object of " + url + ": " + e.getMessage()
                     + "; connecting without it");
@@ -405,6 +414,7 @@ public final class RealtimeClient implements AutoCloseable {
         switch (packet.type()) {
             case CONNECT -> {
                 Object sid = packet.data() instanceof Map<?, ?> m ? m.get("sid") : null;
+                recovery.connected(packet.data());
                 List<Outbound> pending;
                 synchronized (this) {
                     id = String.valueOf(sid);
@@ -448,6 +458,7 @@ public final class RealtimeClient implements AutoCloseable {
             case EVENT, BINARY_EVENT -> {
                 String event = packet.eventName();
                 List<Object> args = packet.arguments();
+                recovery.received(args);
                 Ack ack = packet.ackId() < 0 ? Ack.NONE : replyAck(t, packet.ackId());
                 fireEvent(event, args, ack);
             }
