@@ -431,6 +431,48 @@ class HardeningTest {
         }
     }
 
+    @Test
+    @DisplayName("lines that find the log queue full are dropped and counted, and the next line published says how many")
+    void logQueueFull() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.logging.Handler stuck = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (String.valueOf(record.getMessage()).equals("first line")) {
+                    entered.countDown();
+                    awaitQuietly(release);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("relaylab.realtime");
+        jul.addHandler(stuck);
+        boolean toParents = jul.getUseParentHandlers();
+        jul.setUseParentHandlers(false); // 10,000 lines stay off the console
+        try (LogCapture log = LogCapture.of("relaylab.realtime")) {
+            CoreLog.LOG.log(System.Logger.Level.WARNING, "first line");
+            assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the log thread stuck on the first line").isTrue();
+            for (int i = 0; i < CoreLog.CAPACITY + 5; i++) {
+                CoreLog.LOG.log(System.Logger.Level.WARNING, "queued line " + i);
+            }
+            release.countDown();
+            assertThat(log.containing("5 lines of the relaylab.realtime log were dropped")).as(log.records().size() + " lines").hasSize(1);
+            assertThat(log.containing("queued line")).hasSize(CoreLog.CAPACITY);
+        } finally {
+            release.countDown();
+            jul.removeHandler(stuck);
+            jul.setUseParentHandlers(toParents);
+        }
+    }
+
     // ------------------------------------------------------------------ 8. slow readers
 
     @Test

@@ -202,6 +202,9 @@ class WebSocketWriterTest {
         try (RealtimeFixture fx = start(Duration.ofSeconds(60)); WsClient c = new WsClient(fx.port())) {
             c.join();
             WebSocketChannel ch = channel(fx.server().connection(c.sid));
+            // a first task on the I/O thread: once it has run, the flush task queued with the CONNECT answer has run too
+            // (the client may read the answer before that task is queued), so the connection is idle
+            writes(ch);
             long gathered = onIoThread(ch, () -> {
                 WebSocketWriter writer = WebSocketWriter.of(ch);
                 long before = writer.writes;
