@@ -392,23 +392,7 @@ class HardeningTest {
     void slowLogHandler() throws Exception {
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.logging.Handler stuck = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (String.valueOf(record.getMessage()).contains("rejected")) {
-                    entered.countDown();
-                    awaitQuietly(release);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        java.util.logging.Handler stuck = stuckOn("rejected", entered, release);
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger("relaylab.realtime");
         // one I/O thread: the bad request and the bystander are served by the same thread
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -436,23 +420,7 @@ class HardeningTest {
     void logQueueFull() throws Exception {
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.logging.Handler stuck = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (String.valueOf(record.getMessage()).equals("first line")) {
-                    entered.countDown();
-                    awaitQuietly(release);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        java.util.logging.Handler stuck = stuckOn("first line", entered, release);
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger("relaylab.realtime");
         jul.addHandler(stuck);
         boolean toParents = jul.getUseParentHandlers();
@@ -471,6 +439,28 @@ class HardeningTest {
             jul.removeHandler(stuck);
             jul.setUseParentHandlers(toParents);
         }
+    }
+
+    /** A log handler that, on the first line containing {@code text}, counts down {@code entered} and waits for {@code release}. */
+    private static java.util.logging.Handler stuckOn(String text, java.util.concurrent.CountDownLatch entered,
+                                                     java.util.concurrent.CountDownLatch release) {
+        return new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (String.valueOf(record.getMessage()).contains(text) && entered.getCount() > 0) {
+                    entered.countDown();
+                    awaitQuietly(release);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     // ------------------------------------------------------------------ 8. slow readers
