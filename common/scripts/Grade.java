@@ -1,6 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Dsun.misc.unsafe.memory.access=allow
 //DEPS io.undertow:undertow-core:2.3.27.Final
 //DEPS org.java-websocket:Java-WebSocket:1.6.0
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
@@ -17,6 +17,7 @@
 //DEPS de.bwaldvogel:mongo-java-server-h2-backend:1.47.0
 //DEPS com.cronutils:cron-utils:9.2.1
 //DEPS me.tongfei:progressbar:0.10.2
+//DEPS com.bucket4j:bucket4j_jdk17-core:8.14.0
 //SOURCES ../src/main/java/relaylab/**.java
 //FILES relaylab/realtime/socket.io.js=../src/main/resources/relaylab/realtime/socket.io.js
 

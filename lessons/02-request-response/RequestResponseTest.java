@@ -1,6 +1,9 @@
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,15 +13,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import relaylab.http.ChatClient;
-import relaylab.http.ChatMessage;
-import relaylab.http.ChatServer;
+import relaylab.httpchat.ChatClient;
+import relaylab.httpchat.ChatMessage;
+import relaylab.httpchat.ChatServer;
 
 class RequestResponseTest {
     private static final Duration DEADLINE = Duration.ofSeconds(5);
@@ -135,13 +139,13 @@ class RequestResponseTest {
     @Tag("task:2")
     @DisplayName("the short-polling loop waits the interval between two requests")
     void shortPollWaitsBetweenRequests() throws Exception {
-        client.fetch(0);
-        long start = System.nanoTime();
         startLoop(() -> RequestResponse.shortPoll(client, Duration.ofMillis(300), this::receive, keepGoing::get));
-        await(() -> client.requests() >= 6, "five polls");
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(millis).as("ms for five polls 300 ms apart (at least 1200 ms when it sleeps between them)")
-                .isGreaterThan(120);
+        await(() -> client.requests() >= 1, "the first poll");
+        long first = System.nanoTime();
+        await(() -> client.requests() >= 4, "three more polls");
+        long millis = (System.nanoTime() - first) / 1_000_000;
+        assertThat(millis).as("ms from the 1st to the 4th poll with an interval of 300 ms: three sleeps of the"
+                + " interval take at least 900 ms (a shorter sleep asks too often)").isGreaterThanOrEqualTo(880);
         keepGoing.set(false);
         await(loop::isDone, "the loop to stop once keepGoing returns false");
     }
@@ -172,9 +176,11 @@ class RequestResponseTest {
         assertThat(board.waiting()).as("requests still held after they were answered").isZero();
     }
 
+    // task 4: the timeout (a request held over HTTP needs both hold() and giveUpAfter())
+
     @Test
-    @Tag("task:3")
-    @DisplayName("over HTTP: a held GET comes back with the message posted while it waited")
+    @Tag("task:4")
+    @DisplayName("over HTTP: a held GET (hold, then a timeout set) comes back with the message posted while it waited")
     void heldRequestGetsTheNewMessage() throws Exception {
         Future<List<ChatMessage>> held = threads.submit(() -> client.fetch(0, Duration.ofSeconds(10)));
         loop = held;
@@ -183,8 +189,6 @@ class RequestResponseTest {
         assertThat(held.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("the held request's answer")
                 .extracting(ChatMessage::text).containsExactly("worth the wait");
     }
-
-    // task 4: the timeout
 
     @Test
     @Tag("task:4")
@@ -212,6 +216,41 @@ class RequestResponseTest {
         await(() -> board.waiting() == 1, "a request held by the server (fetch with a wait)");
         board.post("alice", "pushed", System.nanoTime());
         await(() -> inbox.contains("pushed"), "the message posted while the request was held");
+    }
+
+    @Test
+    @Tag("task:5")
+    @DisplayName("the long-polling loop asks again at once after each answer, without sleeping in between")
+    void longPollAsksAgainAtOnce() throws Exception {
+        AtomicReference<Thread> looper = new AtomicReference<>();
+        startLoop(() -> {
+            looper.set(Thread.currentThread());
+            RequestResponse.longPoll(client, Duration.ofSeconds(10), this::receive, keepGoing::get);
+        });
+        AtomicBoolean slept = new AtomicBoolean();
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            await(() -> board.waiting() == 1, "a request held by the server (fetch with a wait)");
+            board.post("alice", "message " + i, System.nanoTime());
+            long answered = System.nanoTime();
+            await(() -> {
+                slept.compareAndSet(false, sleeping(looper.get()));
+                return board.waiting() == 1;
+            }, "the next held request after message " + i);
+            gaps.add((System.nanoTime() - answered) / 1_000_000);
+        }
+        assertThat(slept.get()).as("the loop was seen in Thread.sleep between two requests: with long polling the"
+                + " server does the waiting, so ask again at once").isFalse();
+        Collections.sort(gaps);
+        assertThat(gaps.get(gaps.size() / 2)).as("median ms from an answer to the next held request (gaps %s):"
+                + " asking again at once takes a few ms, a pause of half a second between requests is too long", gaps)
+                .isLessThan(450);
+    }
+
+    /** True when the thread is inside Thread.sleep right now. */
+    private static boolean sleeping(Thread thread) {
+        return Arrays.stream(thread.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals("java.lang.Thread") && f.getMethodName().startsWith("sleep"));
     }
 
     @Test

@@ -56,42 +56,30 @@ final class Frames {
         throw new UnsupportedOperationException("TODO 3: write a masked frame");
     }
 
-    @Task(number = 4, title = "Read a frame",
-            hint = "Read 2 bytes: FIN is the top bit of byte 0, the opcode its low 4 bits; MASK is the top bit of byte 1,"
-                    + " the length its low 7 bits (126: read 2 more bytes, 127: read 8). Call check(...), then read the"
-                    + " 4 mask bytes if MASK is set, then the payload, and XOR it with the mask. Use readExactly for"
-                    + " every read: it refuses a frame that stops early.")
-    static Frame decode(InputStream in, boolean fromClient, long maxLength) throws IOException {
-        // TODO 4: read FIN, opcode, MASK, the length (3 forms); call check(); read the mask and unmask the payload (task 4)
-        throw new UnsupportedOperationException("TODO 4: read a frame");
-    }
-
-    @Task(number = 5, title = "Refuse bad frames",
-            hint = "Throw a FrameException whose message names the rule: rsv bits set without an extension; a reserved"
-                    + " opcode (3-7 or 0xB-0xF); a client frame that is not masked (fromClient) or a server frame that is;"
-                    + " a length over maxLength (say 'too long'); a control frame (opcode 8 or more) over 125 bytes.")
+    @Task(number = 4, title = "Refuse bad frames",
+            hint = "One if per rule, each throwing a FrameException whose message holds the words the README gives:"
+                    + " 'rsv' (rsv != 0), 'reserved opcode' (3-7 or 0xB-0xF), 'not masked' (fromClient and not masked),"
+                    + " 'masked' (a server frame that is), 'too long' (length < 0 or over maxLength), 'control' (opcode 8"
+                    + " or more with a length over 125).")
+    /**
+     * Refuses a frame that breaks a rule, from its header alone (before any payload is read).
+     * {@code rsv} is byte 0 of the frame masked with 0x70: the three RSV bits where they sit, not shifted
+     * (RSV1 alone is 0x40). {@code length} is the announced payload length; a 64-bit length with its top
+     * bit set arrives negative, and is too long.
+     */
     static void check(int rsv, int opcode, boolean masked, long length, boolean fromClient, long maxLength)
             throws FrameException {
-        // TODO 5: throw a FrameException for each rule a peer's frame breaks (task 5)
-        throw new UnsupportedOperationException("TODO 5: refuse bad frames");
+        // TODO 4: throw a FrameException for each rule a peer's frame breaks, with the README's words (task 4)
+        throw new UnsupportedOperationException("TODO 4: refuse bad frames");
     }
 
-    /** Reads exactly {@code n} bytes, or fails with "truncated frame" when the stream ends first. */
-    static byte[] readExactly(InputStream in, int n) throws IOException {
-        byte[] bytes = in.readNBytes(n);
-        if (bytes.length < n) {
-            throw new FrameException("truncated frame: expected " + n + " more bytes, the connection ended after "
-                    + bytes.length);
-        }
-        return bytes;
-    }
-
-    /** A big-endian unsigned number from 2 or 8 bytes (8 bytes with the top bit set come out negative). */
-    static long number(byte[] bytes) {
-        long value = 0;
-        for (byte b : bytes) {
-            value = (value << 8) | (b & 0xFF);
-        }
-        return value;
+    @Task(number = 5, title = "Read a frame",
+            hint = "Read 2 bytes: FIN is the top bit of byte 0, the opcode its low 4 bits; MASK is the top bit of byte 1,"
+                    + " the length its low 7 bits (126: Bytes.number of 2 more bytes, 127: of 8). Call check(...), then read"
+                    + " the 4 mask bytes if MASK is set, then the payload, and XOR it with the mask. Use Bytes.readExactly"
+                    + " for every read: it refuses a frame that stops early.")
+    static Frame decode(InputStream in, boolean fromClient, long maxLength) throws IOException {
+        // TODO 5: read FIN, opcode, MASK, the length (3 forms); call check(); read the mask and unmask the payload (task 5)
+        throw new UnsupportedOperationException("TODO 5: read a frame");
     }
 }

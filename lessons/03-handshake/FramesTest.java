@@ -1,5 +1,5 @@
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -10,6 +10,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -97,10 +99,69 @@ class FramesTest {
         }
     }
 
-    // task 4
+    // task 4: check() on its own
+
+    /** What {@code call} threw, described as {@code what}: fails with that description when it threw nothing. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> refused(String what, ThrowingCallable call) {
+        return assertThat(catchThrowable(call)).as(what + ": it must throw a FrameException")
+                .isInstanceOf(Frames.FrameException.class);
+    }
 
     @Test
     @Tag("task:4")
+    @DisplayName("check() lets correct headers through: a masked client text frame, an unmasked server ping of 125 bytes")
+    void checkAcceptsCorrectFrames() throws IOException {
+        Frames.check(0, Frames.TEXT, true, 5, true, 1000);
+        Frames.check(0, Frames.PING, false, 125, false, 1000);
+        Frames.check(0, Frames.CONTINUATION, false, 1000, false, 1000);
+    }
+
+    @Test
+    @Tag("task:4")
+    @DisplayName("check() refuses a reserved opcode, saying \"reserved opcode\"")
+    void refusesReservedOpcode() {
+        refused("check() of opcode 3", () -> Frames.check(0, 0x3, false, 0, false, 1000)).hasMessageContaining("reserved opcode");
+        refused("check() of opcode 0xB", () -> Frames.check(0, 0xB, false, 0, false, 1000)).hasMessageContaining("reserved opcode");
+    }
+
+    @Test
+    @Tag("task:4")
+    @DisplayName("check() refuses an unmasked client frame (\"not masked\") and a masked server frame (\"masked\")")
+    void refusesWrongMasking() {
+        refused("check(fromClient = true) of an unmasked frame", () -> Frames.check(0, Frames.TEXT, false, 5, true, 1000))
+                .hasMessageContaining("not masked");
+        refused("check(fromClient = false) of a masked frame", () -> Frames.check(0, Frames.TEXT, true, 5, false, 1000))
+                .hasMessageContaining("masked");
+    }
+
+    @Test
+    @Tag("task:4")
+    @DisplayName("check() refuses a length over the limit, and a 64-bit length with its top bit set, as \"too long\"")
+    void refusesTooLong() {
+        refused("check() of 4 GiB with a 1 MiB limit", () -> Frames.check(0, Frames.BINARY, false, 1L << 32, false, 1 << 20))
+                .hasMessageContaining("too long");
+        refused("check() of 256 bytes with a 255-byte limit", () -> Frames.check(0, Frames.TEXT, false, 256, false, 255))
+                .hasMessageContaining("too long");
+        refused("check() of the length 0x8000000000000000 (top bit set: negative as a long)",
+                () -> Frames.check(0, Frames.BINARY, false, Long.MIN_VALUE, false, 1 << 20)).hasMessageContaining("too long");
+    }
+
+    @Test
+    @Tag("task:4")
+    @DisplayName("check() refuses rsv bits without an extension (\"rsv\") and a control frame over 125 bytes (\"control\")")
+    void refusesRsvAndBigControlFrames() {
+        refused("check() with rsv 0x40 (RSV1 set)", () -> Frames.check(0x40, Frames.TEXT, false, 0, false, 1000))
+                .hasMessageContaining("rsv");
+        refused("check() with rsv 0x10 (RSV3 set)", () -> Frames.check(0x10, Frames.TEXT, false, 0, false, 1000))
+                .hasMessageContaining("rsv");
+        refused("check() of a 126-byte ping", () -> Frames.check(0, Frames.PING, false, 126, false, 1000))
+                .hasMessageContaining("control");
+    }
+
+    // task 5: decode() (it calls check() of task 4)
+
+    @Test
+    @Tag("task:5")
     @DisplayName("decode() reads RFC 6455's unmasked and masked \"Hello\" frames")
     void decodeRfcExamples() throws IOException {
         Frames.Frame fromServer = Frames.decode(wire(HELLO_UNMASKED), false, 1000);
@@ -114,7 +175,7 @@ class FramesTest {
     }
 
     @Test
-    @Tag("task:4")
+    @Tag("task:5")
     @DisplayName("decode() reads a message split in two frames: FIN is 0 on the first, the second is a continuation")
     void decodeFragments() throws IOException {
         InputStream in = wire(bytes(0x01, 0x03, 0x48, 0x65, 0x6c), bytes(0x80, 0x02, 0x6c, 0x6f));
@@ -128,7 +189,7 @@ class FramesTest {
     }
 
     @Test
-    @Tag("task:4")
+    @Tag("task:5")
     @DisplayName("decode() reads the 16-bit and the 64-bit length forms (RFC 6455's 256-byte and 64 KiB examples)")
     void decodeLongForms() throws IOException {
         byte[] payload256 = new byte[256];
@@ -145,60 +206,26 @@ class FramesTest {
     }
 
     @Test
-    @Tag("task:4")
+    @Tag("task:5")
     @DisplayName("decode() refuses a frame cut short with an exception that says it is truncated")
     void decodeRefusesTruncated() {
-        assertThatThrownBy(() -> Frames.decode(wire(bytes(0x81, 0x05, 0x48, 0x65, 0x6c)), false, 1000))
-                .as("decode() of 81 05 48 65 6c (5 bytes announced, 3 sent)")
-                .isInstanceOf(Frames.FrameException.class).hasMessageContaining("truncated");
-        assertThatThrownBy(() -> Frames.decode(wire(bytes(0x82, 0x7E, 0x01)), false, 1000))
-                .as("decode() of 82 7e 01 (the 2-byte length stops after 1)")
-                .isInstanceOf(Frames.FrameException.class).hasMessageContaining("truncated");
-    }
-
-    // task 5
-
-    @Test
-    @Tag("task:5")
-    @DisplayName("a reserved opcode is refused")
-    void refusesReservedOpcode() {
-        assertThatThrownBy(() -> Frames.decode(wire(bytes(0x83, 0x00)), false, 1000)).as("decode() of 83 00 (opcode 3)")
-                .isInstanceOf(Frames.FrameException.class).hasMessageContaining("reserved opcode");
-        assertThatThrownBy(() -> Frames.decode(wire(bytes(0x8B, 0x00)), false, 1000)).as("decode() of 8b 00 (opcode 0xB)")
-                .isInstanceOf(Frames.FrameException.class).hasMessageContaining("reserved opcode");
+        refused("decode() of 81 05 48 65 6c (5 bytes announced, 3 sent)",
+                () -> Frames.decode(wire(bytes(0x81, 0x05, 0x48, 0x65, 0x6c)), false, 1000)).hasMessageContaining("truncated");
+        refused("decode() of 82 7e 01 (the 2-byte length stops after 1)",
+                () -> Frames.decode(wire(bytes(0x82, 0x7E, 0x01)), false, 1000)).hasMessageContaining("truncated");
     }
 
     @Test
     @Tag("task:5")
-    @DisplayName("a server refuses an unmasked client frame, a client refuses a masked server frame")
-    void refusesWrongMasking() {
-        assertThatThrownBy(() -> Frames.decode(wire(HELLO_UNMASKED), true, 1000))
-                .as("decode(fromClient = true) of the unmasked \"Hello\"")
-                .isInstanceOf(Frames.FrameException.class).hasMessageContaining("not masked");
-        assertThatThrownBy(() -> Frames.decode(wire(HELLO_MASKED), false, 1000))
-                .as("decode(fromClient = false) of the masked \"Hello\"")
-                .isInstanceOf(Frames.FrameException.class).hasMessageContaining("masked");
-    }
-
-    @Test
-    @Tag("task:5")
-    @DisplayName("a length over the limit is refused before any payload is read")
-    void refusesTooLong() {
-        assertThatThrownBy(() -> Frames.decode(wire(bytes(0x82, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0)), false, 1 << 20))
-                .as("decode() of a frame announcing 4 GiB with a 1 MiB limit (and no payload sent)")
-                .isInstanceOf(Frames.FrameException.class).hasMessageContaining("too long");
-        assertThatThrownBy(() -> Frames.decode(wire(bytes(0x81, 0x7E, 0x01, 0x00)), false, 255))
-                .as("decode() of a 256-byte frame with a 255-byte limit")
-                .isInstanceOf(Frames.FrameException.class).hasMessageContaining("too long");
-    }
-
-    @Test
-    @Tag("task:5")
-    @DisplayName("rsv bits without an extension, and a control frame over 125 bytes, are refused")
-    void refusesRsvAndBigControlFrames() {
-        assertThatThrownBy(() -> Frames.decode(wire(bytes(0xC1, 0x00)), false, 1000)).as("decode() of c1 00 (RSV1 set)")
-                .isInstanceOf(Frames.FrameException.class).hasMessageContaining("rsv");
-        assertThatThrownBy(() -> Frames.decode(wire(join(bytes(0x89, 0x7E, 0x00, 0x7E), new byte[126])), false, 1000))
-                .as("decode() of a 126-byte ping").isInstanceOf(Frames.FrameException.class).hasMessageContaining("control");
+    @DisplayName("decode() calls check() before reading the payload: RSV1, an unmasked client frame, 4 GiB and a top-bit length are refused")
+    void decodeChecksTheHeader() {
+        refused("decode() of c1 00 (RSV1 set)", () -> Frames.decode(wire(bytes(0xC1, 0x00)), false, 1000))
+                .hasMessageContaining("rsv");
+        refused("decode(fromClient = true) of the unmasked \"Hello\"", () -> Frames.decode(wire(HELLO_UNMASKED), true, 1000))
+                .hasMessageContaining("not masked");
+        refused("decode() of a frame announcing 4 GiB with a 1 MiB limit (and no payload sent)",
+                () -> Frames.decode(wire(bytes(0x82, 0x7F, 0, 0, 0, 1, 0, 0, 0, 0)), false, 1 << 20)).hasMessageContaining("too long");
+        refused("decode() of 82 7f 80 00 00 00 00 00 00 00 (a 64-bit length with its top bit set)",
+                () -> Frames.decode(wire(bytes(0x82, 0x7F, 0x80, 0, 0, 0, 0, 0, 0, 0)), false, 1 << 20)).hasMessageContaining("too long");
     }
 }

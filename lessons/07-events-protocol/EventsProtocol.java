@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -Dsun.misc.unsafe.memory.access=allow
 //DEPS io.undertow:undertow-core:2.3.27.Final
 //DEPS org.java-websocket:Java-WebSocket:1.6.0
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
@@ -10,7 +11,7 @@
 //SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
-//SOURCES Packets.java PendingAcks.java WireClient.java
+//SOURCES Packets.java Packet.java PendingAcks.java WireClient.java FrameSocket.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
@@ -62,7 +63,7 @@ public class EventsProtocol implements Callable<Integer> {
     /** What Packets.encode writes for a chat EVENT, or why it cannot yet. */
     static String yourEncoding(String text) {
         try {
-            return Packets.encode(Packets.Packet.event("/", Packets.NO_ACK, "chat", text));
+            return Packets.encode(Packet.event("/", Packets.NO_ACK, "chat", text));
         } catch (UnsupportedOperationException e) {
             return "(not finished: " + e.getMessage() + ")";
         }
@@ -76,15 +77,15 @@ public class EventsProtocol implements Callable<Integer> {
 
     private void demo() throws Exception {
         System.out.println("Your encoder (task 1) writes:");
-        for (Packets.Packet packet : List.of(Packets.Packet.event("/", Packets.NO_ACK, "chat", "hi"),
-                Packets.Packet.event("/admin", 12, "kick", Map.of("user", "bob")), Packets.Packet.ack("/", 12, "done"))) {
+        for (Packet packet : List.of(Packet.event("/", Packets.NO_ACK, "chat", "hi"),
+                Packet.event("/admin", 12, "kick", Map.of("user", "bob")), Packet.ack("/", 12, "done"))) {
             System.out.printf("  %-60s → %s%n", packet, Packets.encode(packet));
         }
         System.out.println("Your decoder (tasks 2 and 3) reads and refuses:");
         for (String frame : List.of("4212[\"ping\",1]", "40/admin,{\"token\":\"abc\"}", "42{\"text\":\"hi\"}", "43[\"ok\"]", "2")) {
             try {
                 System.out.printf("  %-30s → %s%n", frame, Packets.decode(frame));
-            } catch (Packets.ProtocolException e) {
+            } catch (ProtocolException e) {
                 System.out.println("  " + e.getMessage());
             }
         }
@@ -92,7 +93,7 @@ public class EventsProtocol implements Callable<Integer> {
         PendingAcks table = new PendingAcks(timers);
         PendingAcks.Call answered = table.expect("add", Duration.ofSeconds(1));
         PendingAcks.Call forgotten = table.expect("slow", Duration.ofMillis(200));
-        table.resolve(Packets.Packet.ack("/", answered.id(), 5));
+        table.resolve(Packet.ack("/", answered.id(), 5));
         System.out.println("Your ack table (task 4): call " + answered.id() + " got " + answered.reply().get());
         forgotten.reply().exceptionally(e -> null).join();
         System.out.println("  call " + forgotten.id() + " gave up: " + forgotten.reply().handle((v, e) -> e.getMessage()).join());

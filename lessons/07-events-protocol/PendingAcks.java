@@ -41,7 +41,7 @@ final class PendingAcks {
     }
 
     /** Completes the call an ACK answers; false when no call waits for its id (unknown, or too late). */
-    boolean resolve(Packets.Packet ack) {
+    boolean resolve(Packet ack) {
         // TODO 4: complete the call waiting for this ack id with the ack's data; false when none waits (task 4)
         throw new UnsupportedOperationException("TODO 4: match an ack to its call");
     }

@@ -42,7 +42,7 @@ class PendingAcksTest {
     void ackCompletesItsCall() throws Exception {
         PendingAcks.Call first = acks.expect("add", LONG);
         PendingAcks.Call second = acks.expect("add", LONG);
-        boolean matched = acks.resolve(Packets.Packet.ack("/", 1, 5));
+        boolean matched = acks.resolve(Packet.ack("/", 1, 5));
         assertThat(matched).as("resolve() of the ACK for id 1").isTrue();
         JsonNode reply = second.reply().get(5, TimeUnit.SECONDS);
         assertThat(reply.toString()).as("what the call with id 1 received").isEqualTo("[5]");
@@ -54,7 +54,7 @@ class PendingAcksTest {
     @DisplayName("an ACK nobody waits for is refused (resolve returns false)")
     void unknownAckIsRefused() {
         acks.expect("add", LONG);
-        assertThat(acks.resolve(Packets.Packet.ack("/", 99, "late"))).as("resolve() of an ACK with id 99").isFalse();
+        assertThat(acks.resolve(Packet.ack("/", 99, "late"))).as("resolve() of an ACK with id 99").isFalse();
         assertThat(acks.size()).as("calls still waiting").isEqualTo(1);
     }
 
@@ -67,7 +67,7 @@ class PendingAcksTest {
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(TimeoutException.class).hasMessageContaining("slow");
         assertThat(acks.size()).as("calls waiting after the timeout").isZero();
-        assertThat(acks.resolve(Packets.Packet.ack("/", 0, "too late")))
+        assertThat(acks.resolve(Packet.ack("/", 0, "too late")))
                 .as("resolve() of an ACK that comes after the timeout").isFalse();
         assertThat(call.reply()).as("the timed-out call after a late ACK").isCompletedExceptionally();
     }
@@ -77,7 +77,7 @@ class PendingAcksTest {
     void answeredCallCancelsItsTimer() {
         acks.expect("add", LONG);
         assertThat(timers.getQueue()).as("timers scheduled while the call waits").hasSize(1);
-        acks.resolve(Packets.Packet.ack("/", 0, 5));
+        acks.resolve(Packet.ack("/", 0, 5));
         assertThat(timers.getQueue()).as("timers still scheduled after the ACK came").isEmpty();
     }
 }

@@ -3,8 +3,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import relaylab.http.ChatMessage;
-import relaylab.http.MessageBoard;
+import relaylab.httpchat.ChatMessage;
+import relaylab.httpchat.MessageBoard;
 import relaylab.workbook.Task;
 
 /**

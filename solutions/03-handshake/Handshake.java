@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -Dsun.misc.unsafe.memory.access=allow
 //DEPS io.undertow:undertow-core:2.3.27.Final
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
@@ -7,34 +8,26 @@
 //SOURCES Frames.java
 //SOURCES EchoServer.java
 //SOURCES WireTrace.java
+//SOURCES Bytes.java
+//SOURCES HandshakeDemo.java
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-import relaylab.workbook.Exercise;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 
 /**
  * Lesson 03: open a WebSocket by hand over a plain TCP socket, the way a browser does, and talk
- * to a real server (Undertow) in frames you write and read yourself.
+ * to a real server (Undertow) in frames you write and read yourself. Tasks 1, 2, 6 are here, tasks
+ * 3-5 in Frames.java; given beside them: Bytes.java (reading bytes), EchoServer.java (the server),
+ * HandshakeDemo.java and WireTrace.java (the demo and its labelled printing).
  */
 @Lesson(number = 3, title = "Handshake",
         summary = "Upgrade a TCP connection to a WebSocket by hand, then write, read and close frames byte by byte.")
@@ -72,8 +65,10 @@ public class Handshake {
     @Task(number = 2, title = "Ask for the upgrade",
             hint = "Key: Base64 of 16 random bytes. Send 'GET path HTTP/1.1' and the headers Host, Upgrade: websocket,"
                     + " Connection: Upgrade, Sec-WebSocket-Key, Sec-WebSocket-Version: 13, each line ending in \\r\\n,"
-                    + " then an empty line. readHead() gets the answer: its first line must contain 101, and"
-                    + " headers(answer).get(\"sec-websocket-accept\") must equal acceptKey(key); else throw HandshakeException.")
+                    + " then an empty line. Bytes.readHead(in) gets the answer: its first line must contain 101, else throw a"
+                    + " HandshakeException quoting that line (so it names the status, e.g. 404); Bytes.headers(answer)"
+                    + " .get(\"sec-websocket-accept\") must equal acceptKey(key), else a HandshakeException naming"
+                    + " Sec-WebSocket-Accept.")
     static Upgrade upgrade(InputStream in, OutputStream out, String host, String path) throws IOException {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
@@ -87,12 +82,12 @@ public class Handshake {
                 + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        String response = readHead(in);
+        String response = Bytes.readHead(in);
         String status = response.lines().findFirst().orElse("");
         if (!status.matches("HTTP/1\\.1 101\\b.*")) {
             throw new HandshakeException("the server answered '" + status + "' instead of '101 Switching Protocols'");
         }
-        String accept = headers(response).get("sec-websocket-accept");
+        String accept = Bytes.headers(response).get("sec-websocket-accept");
         if (!acceptKey(key).equals(accept)) {
             throw new HandshakeException("Sec-WebSocket-Accept is '" + accept + "' but the key " + key + " needs '"
                     + acceptKey(key) + "': this server did not read our key");
@@ -121,90 +116,7 @@ public class Handshake {
         }
     }
 
-    /** Reads an HTTP head: every byte up to and including the empty line, one byte at a time. */
-    static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (head.size() < 8192) {
-            int b = in.read();
-            if (b < 0) {
-                throw new HandshakeException("the server closed the connection after " + head.size()
-                        + " bytes, before the end of its answer's headers");
-            }
-            head.write(b);
-            String text = head.toString(StandardCharsets.US_ASCII);
-            if (text.endsWith("\r\n\r\n")) {
-                return text;
-            }
-        }
-        throw new HandshakeException("the server's answer has more than 8192 bytes of headers");
-    }
-
-    /** The headers of an HTTP head, names in lower case (HTTP names are case-insensitive). */
-    static Map<String, String> headers(String head) {
-        Map<String, String> headers = new HashMap<>();
-        head.lines().skip(1).filter(line -> line.contains(":")).forEach(line -> headers.put(
-                line.substring(0, line.indexOf(':')).trim().toLowerCase(), line.substring(line.indexOf(':') + 1).trim()));
-        return headers;
-    }
-
-    @Command(name = "lesson03", mixinStandardHelpOptions = true, version = "Relay Lab lesson 03",
-            description = "Opens a WebSocket by hand to a local Undertow server and prints every byte, labelled.")
-    static class Options implements Callable<Integer> {
-        @Option(names = "--port", defaultValue = "0", description = "Port of the echo server; 0 picks a free one (default ${DEFAULT-VALUE}).")
-        int port;
-        @Spec
-        CommandSpec spec;
-
-        /** Checks the port's range, then runs the demo; a bad value exits with status 2. */
-        @Override
-        public Integer call() {
-            if (port < 0 || port > 65_535) {
-                throw new ParameterException(spec.commandLine(),
-                        "--port must be from 0 to 65535 (0 picks a free port), not " + port);
-            }
-            Exercise.run(Handshake.class, () -> demo(this));
-            return 0;
-        }
-    }
-
-    static void demo(Options options) throws IOException {
-        System.out.println("acceptKey(\"" + SAMPLE_KEY + "\") = " + acceptKey(SAMPLE_KEY) + " (RFC 6455 says s3pPLMBiTxaQ9kYGzzhZRbK+xOo=)");
-        try (EchoServer server = new EchoServer(options.port);
-             Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(5000);
-            System.out.println("TCP connection open to 127.0.0.1:" + server.port() + "; from here on, every byte is ours.\n");
-            WireTrace.Recording in = new WireTrace.Recording(new BufferedInputStream(socket.getInputStream()));
-            WireTrace.Copying out = new WireTrace.Copying(socket.getOutputStream());
-            Upgrade upgrade = upgrade(in, out, "127.0.0.1:" + server.port(), "/echo");
-            WireTrace.http("client → server: the upgrade request", upgrade.request());
-            WireTrace.http("server → client: the answer", upgrade.response());
-            in.take();
-            out.take();
-            System.out.println("The same TCP connection now carries WebSocket frames, in both directions.\n");
-            byte[][] messages = {"Hello".getBytes(StandardCharsets.UTF_8),
-                "A longer line. ".repeat(20).getBytes(StandardCharsets.UTF_8), new byte[70_000]};
-            for (int i = 0; i < messages.length; i++) {
-                int opcode = messages[i].length > 65_535 ? Frames.BINARY : Frames.TEXT;
-                out.write(Frames.encode(opcode, messages[i], Frames.newMask()));
-                out.flush();
-                WireTrace.frame("client → server", out.take(), true);
-                if (i == 0) {
-                    Frames.decode(in, false, MAX_FRAME);
-                    WireTrace.frame("server → client (sent unasked, right after the 101: the server may speak first)",
-                            in.take(), false);
-                }
-                Frames.decode(in, false, MAX_FRAME);
-                WireTrace.frame("server → client (the echo)", in.take(), false);
-                System.out.println();
-            }
-            int code = close(in, out, 1000, "done");
-            WireTrace.frame("client → server", out.take(), true);
-            WireTrace.frame("server → client", in.take(), false);
-            System.out.println("\nThe server answered our close with status " + code + "; the TCP connection can now end.");
-        }
-    }
-
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Options()).execute(args));
+        System.exit(new CommandLine(new HandshakeDemo.Options()).execute(args));
     }
 }

@@ -50,7 +50,7 @@ final class PendingAcks {
     }
 
     /** Completes the call an ACK answers; false when no call waits for its id (unknown, or too late). */
-    boolean resolve(Packets.Packet ack) {
+    boolean resolve(Packet ack) {
         CompletableFuture<JsonNode> reply = waiting.remove(ack.ackId());
         if (reply == null) {
             return false;

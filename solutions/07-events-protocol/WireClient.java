@@ -11,8 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.handshake.ServerHandshake;
 import relaylab.workbook.Task;
 
 /**
@@ -20,7 +18,7 @@ import relaylab.workbook.Task;
  * Every frame in and out goes to {@code trace} ("→ 40", "← 40{...}"), events go to {@code onEvent}.
  */
 final class WireClient implements AutoCloseable {
-    private final Socket socket;
+    private final FrameSocket socket;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "wire-client-acks");
         t.setDaemon(true);
@@ -33,7 +31,13 @@ final class WireClient implements AutoCloseable {
     private final List<String> problems = new CopyOnWriteArrayList<>();
 
     private WireClient(URI uri, BiConsumer<String, JsonNode> onEvent, Consumer<String> trace) {
-        this.socket = new Socket(uri);
+        this.socket = new FrameSocket(uri, this::receive,
+                closed -> connected.completeExceptionally(new IllegalStateException("the connection closed (" + closed
+                        + ") before the CONNECT was answered")),
+                error -> {
+                    problems.add(error.toString());
+                    connected.completeExceptionally(new IllegalStateException("WebSocket error: " + error.getMessage(), error));
+                }, trace);
         this.onEvent = onEvent;
         this.trace = trace;
     }
@@ -57,13 +61,13 @@ final class WireClient implements AutoCloseable {
 
     /** Sends an EVENT on "/" without waiting for an answer. */
     void emit(String event, Object... args) {
-        send(Packets.encode(Packets.Packet.event("/", Packets.NO_ACK, event, args)));
+        send(Packets.encode(Packet.event("/", Packets.NO_ACK, event, args)));
     }
 
     /** Sends an EVENT with an ack id; the future completes with the ACK's data or fails after {@code timeout}. */
     CompletableFuture<JsonNode> emitWithAck(String event, Duration timeout, Object... args) {
         PendingAcks.Call call = acks.expect(event, timeout);
-        send(Packets.encode(Packets.Packet.event("/", call.id(), event, args)));
+        send(Packets.encode(Packet.event("/", call.id(), event, args)));
         return call.reply();
     }
 
@@ -91,10 +95,10 @@ final class WireClient implements AutoCloseable {
                     + " onEvent.accept(name, args), ACK goes to acks.resolve(packet). Ignore anything else.")
     void handle(String frame) {
         switch (frame.charAt(0)) {
-            case '0' -> send(Packets.encode(Packets.Packet.connect("/", null)));
+            case '0' -> send(Packets.encode(Packet.connect("/", null)));
             case '2' -> send("3");
             case '4' -> {
-                Packets.Packet packet = Packets.decode(frame);
+                Packet packet = Packets.decode(frame);
                 switch (packet.type()) {
                     case CONNECT -> connected.complete(packet.data().get("sid").asText());
                     case CONNECT_ERROR -> connected.completeExceptionally(
@@ -108,41 +112,16 @@ final class WireClient implements AutoCloseable {
         }
     }
 
-    /** The WebSocket underneath; hands each received text frame to handle(). */
-    private final class Socket extends WebSocketClient {
-        Socket(URI uri) {
-            super(uri);
-        }
-
-        @Override
-        public void onOpen(ServerHandshake handshake) {
-            trace.accept("(WebSocket open: " + handshake.getHttpStatus() + " " + handshake.getHttpStatusMessage() + ")");
-        }
-
-        @Override
-        public void onMessage(String frame) {
-            trace.accept("← " + frame);
-            try {
-                handle(frame);
-            } catch (RuntimeException e) {
-                problems.add(e.getMessage());
-                trace.accept("  ! " + e.getMessage());
-                if (e instanceof UnsupportedOperationException) {
-                    connected.completeExceptionally(e);
-                }
+    /** Each text frame from the server: handle() it; a frame that cannot be read is noted in problems() and traced. */
+    private void receive(String frame) {
+        try {
+            handle(frame);
+        } catch (RuntimeException e) {
+            problems.add(e.getMessage());
+            trace.accept("  ! " + e.getMessage());
+            if (e instanceof UnsupportedOperationException) {
+                connected.completeExceptionally(e);
             }
-        }
-
-        @Override
-        public void onClose(int code, String reason, boolean remote) {
-            trace.accept("(WebSocket closed: " + code + (reason.isEmpty() ? "" : " " + reason) + ")");
-            connected.completeExceptionally(new IllegalStateException("the connection closed before the CONNECT was answered"));
-        }
-
-        @Override
-        public void onError(Exception e) {
-            problems.add(e.toString());
-            connected.completeExceptionally(new IllegalStateException("WebSocket error: " + e.getMessage(), e));
         }
     }
 }

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -Dsun.misc.unsafe.memory.access=allow
 //DEPS io.undertow:undertow-core:2.3.27.Final
 //DEPS org.java-websocket:Java-WebSocket:1.6.0
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
@@ -11,17 +12,16 @@
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES RoomsBots.java
+//SOURCES RoomsEvents.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine;
 import relaylab.realtime.Namespace;
 import relaylab.realtime.RealtimeConfig;
-import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.TodoRecorder;
@@ -29,46 +29,19 @@ import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 
 /**
- * Lesson 08: rooms and namespaces. Every socket sits in one chat room at a time and hears only that
- * room; a whisper goes to one socket; an admin on the /admin namespace announces to every room but the
- * quiet one. When a socket leaves, everything that remembered it forgets it.
+ * Lesson 08: rooms and namespaces. Every socket is in one chat room at a time and hears only that room; a
+ * whisper goes to one socket; /admin announces to every room but the quiet one; a socket that leaves is
+ * forgotten. Given beside it: RoomsEvents.java (what travels, input checks), RoomsBots.java (the demo).
  */
-@Lesson(number = 8, title = "Rooms",
-        summary = "Rooms and namespaces: join and leave, talk to one room, whisper to one socket,"
-                + " announce from /admin to all but one room, clean up on disconnect.")
+@Lesson(number = 8, title = "Rooms", summary = "Rooms and namespaces: join and leave, talk to one room, whisper to one"
+        + " socket, announce from /admin to all but one room, clean up on disconnect.")
 public class Rooms {
     static final List<String> ROOMS = List.of("lobby", "games", "library");
-    /** The room that announcements skip. */
-    static final String QUIET_ROOM = "library";
-    static final int MAX_NAME = 20;
-
-    /** Who joined or left a room, with the members now in it (events joined, left, and room for the mover). */
-    record Presence(String room, String name, List<String> members) {
-    }
-
-    /** A message said in a room. */
-    record Message(String room, String from, String text) {
-    }
-
-    /** A private message from one user to another. */
-    record Whisper(String from, String to, String text) {
-    }
-
-    /** The acknowledgement of join, say, whisper and announce: ok (with how many sockets an announcement reached) or an error. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Reply(boolean ok, String error, Integer reached) {
-        static final Reply OK = new Reply(true, null, null);
-
-        static Reply refused(String error) {
-            return new Reply(false, error, null);
-        }
-    }
+    static final String QUIET_ROOM = "library";   // announcements skip it
 
     final Namespace chat;
-    final Namespace admin;
-    /** Who is online: name to socket id. Filled when a socket connects (see the middleware). */
-    final Map<String, String> users = new ConcurrentHashMap<>();
-    /** The first unfinished TODO a handler ran into, for main to report; its message also answers the sender's ack. */
+    final Map<String, String> users = new ConcurrentHashMap<>();   // who is online: name to socket id
+    /** The first unfinished TODO a handler ran into; its message also answers the sender's ack. */
     final TodoRecorder unfinished = new TodoRecorder(Reply::refused);
 
     /** Serves the page (index.html) from the classpath root next to this class; tests pass this to the fixture too. */
@@ -76,55 +49,39 @@ public class Rooms {
         config.staticFiles(Rooms.class, "/");
     }
 
-    /** Installs the handlers of both namespaces on a server; main and the tests both use it. */
+    /** Installs the handlers of both namespaces; main and the tests both use it. */
     Rooms(RealtimeServer server) {
         chat = server.of("/");
-        admin = server.of("/admin");
         server.onHandlerError(unfinished);
-        chat.use((socket, next) -> {
-            String name = socket.handshake().auth().get("name") instanceof String s ? s.strip() : "";
-            if (name.isEmpty() || name.length() > MAX_NAME) {
-                next.fail("Pick a name of 1 to " + MAX_NAME + " characters.");
-            } else if (users.putIfAbsent(name, socket.id()) != null) {
-                next.fail("The name \"" + name + "\" is taken; pick another one.");
-            } else {
-                socket.data().put("name", name);
-                next.ok();
-            }
-        });
+        chat.use(RoomsEvents.uniqueName(users, 20));
         chat.on("connection", socket -> {
             socket.on("join", (args, ack) -> {
-                String room = text(args);
-                if (!ROOMS.contains(room)) {
-                    ack.send(Reply.refused("There is no room \"" + room + "\"; the rooms are " + String.join(", ", ROOMS) + "."));
-                } else {
-                    if (!socket.inRoom(room)) {
-                        switchRoom(socket, room);
-                    }
-                    ack.send(Reply.OK);
+                String room = RoomsEvents.text(args);
+                if (ROOMS.contains(room) && !socket.inRoom(room)) {
+                    switchRoom(socket, room);
                 }
+                ack.send(ROOMS.contains(room) ? Reply.OK : Reply.refused("There is no room \"" + room + "\"; the rooms are "
+                        + String.join(", ", ROOMS) + "."));
             });
             socket.on("say", (args, ack) -> {
-                String text = text(args);
-                if (text == null || text.isBlank()) {
+                String text = RoomsEvents.text(args);
+                if (text == null) {
                     ack.send(Reply.refused("Say something: the message is empty."));
                 } else {
-                    say(socket, text.strip());
+                    say(socket, text);
                     ack.send(Reply.OK);
                 }
             });
             socket.on("whisper", (args, ack) -> {
-                Whisper w = whisperOf(args);
-                ack.send(w == null || w.to() == null || w.text() == null || w.text().isBlank()
-                        ? Reply.refused("A whisper needs {to, text}.") : whisper(socket, w.to().strip(), w.text().strip()));
+                Whisper w = RoomsEvents.whisper(args);
+                ack.send(w == null ? Reply.refused("A whisper needs {to, text}.") : whisper(socket, w.to(), w.text()));
             });
             socket.onDisconnect(reason -> leave(socket));
             switchRoom(socket, ROOMS.get(0));   // last: the handlers above are in place even if this runs into a TODO
         });
-        admin.on("connection", socket -> socket.on("announce", (args, ack) -> {
-            String text = text(args);
-            ack.send(text == null || text.isBlank() ? Reply.refused("An announcement needs some text.")
-                    : new Reply(true, null, announce(text.strip())));
+        server.of("/admin").on("connection", socket -> socket.on("announce", (args, ack) -> {
+            String text = RoomsEvents.text(args);
+            ack.send(text == null ? Reply.refused("An announcement needs some text.") : new Reply(true, null, announce(text)));
         }));
     }
 
@@ -186,37 +143,17 @@ public class Rooms {
         }
     }
 
-    // ------------------------------------------------------------------ given: helpers (the demo: RoomsBots.java)
-
-    /** The socket's name, put in socket.data() by the middleware when it connected. */
+    // given: the socket's name (from the middleware) and room (as switchRoom stored it; null before); a room's members
     static String name(RealtimeSocket socket) {
-        return (String) socket.data().get("name");
+        return RoomsEvents.name(socket);
     }
 
-    /** The socket's room, as switchRoom stored it in socket.data() under "room" (null before). */
     static String room(RealtimeSocket socket) {
         return (String) socket.data().get("room");
     }
 
-    /** The names of the sockets in a room now, sorted. */
     List<String> members(String room) {
         return chat.to(room).sockets().stream().map(Rooms::name).sorted().toList();
-    }
-
-    private static String text(List<Object> args) {
-        return args.size() > 0 && args.get(0) instanceof String s ? s : null;
-    }
-
-    /** The whisper a client sent, or null when it is not a {to, text} object (the handler then says so). */
-    private static Whisper whisperOf(List<Object> args) {
-        if (args.isEmpty() || !(args.get(0) instanceof Map)) {
-            return null;
-        }
-        try {
-            return RealtimeJson.convert(args.get(0), Whisper.class);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     public static void main(String[] args) {

@@ -22,7 +22,7 @@ import relaylab.realtime.RealtimeServer;
 
 /** The realtime server under test, alone in its own JVM; driven through stdin/stdout lines. */
 final class ServerChild implements AutoCloseable {
-    static final List<String> JVM_FLAGS = List.of("-Xmx2g", "-XX:+UseG1GC");
+    static final List<String> JVM_FLAGS = List.of("-Xmx2g", "-XX:+UseG1GC", "-Dsun.misc.unsafe.memory.access=allow");
     private final Process process;
     private final OutputStream stdin;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();

@@ -163,18 +163,30 @@ final class EngineHandler implements HttpHandler {
         return new ClientInfo(Map.copyOf(query), Map.copyOf(headers), address);
     }
 
+    /** Null when {@code cfg.allowedOrigins} is unset, the request has no Origin, or its Origin is listed exactly. */
+    private String originRefusal(String origin) {
+        var allowed = server.config.allowedOrigins;
+        if (allowed == null || origin == null) {
+            return null;
+        }
+        java.util.Collection<String> origins = allowed.get();
+        return origins != null && origins.contains(origin) ? null : "origin not allowed: " + origin;
+    }
+
     /** Asks the config's {@code allowRequest} check, if any; answers 403 (code 4) and returns true when it refuses. */
     private boolean refused(HttpServerExchange exchange, ClientInfo info) {
         RealtimeConfig.AllowRequest check = server.config.allowRequest;
-        if (check == null) {
+        String refusal = originRefusal(exchange.getRequestHeaders().getFirst(Headers.ORIGIN));
+        if (refusal == null && check == null) {
             return false;
         }
-        String refusal;
-        try {
-            refusal = check.refusal(new Handshake(Map.of(), info.query(), info.headers(), info.address(), Instant.now()));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "the allowRequest check threw " + e + "; refusing the request", e);
-            refusal = "Forbidden";
+        if (refusal == null) {
+            try {
+                refusal = check.refusal(new Handshake(Map.of(), info.query(), info.headers(), info.address(), Instant.now()));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the allowRequest check threw " + e + "; refusing the request", e);
+                refusal = "Forbidden";
+            }
         }
         if (refusal == null) {
             return false;

@@ -5,8 +5,12 @@ import javax.net.ssl.SSLContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Settings of a {@link RealtimeServer}, filled in the lambda given to {@link RealtimeServer#create}.
@@ -37,6 +41,8 @@ public final class RealtimeConfig {
     AllowRequest allowRequest;
     Duration recoveryMaxDisconnection;   // null: connection state recovery off (the default, as in socket.io)
     boolean recoverySkipMiddlewares;
+    Supplier<? extends Collection<String>> allowedOrigins;
+    final Map<String, String> pageHeaders = new LinkedHashMap<>();
     final List<HandlerErrorListener> handlerErrorListeners = new ArrayList<>();
 
     RealtimeConfig() {
@@ -268,6 +274,51 @@ public final class RealtimeConfig {
      */
     public RealtimeConfig allowRequest(AllowRequest check) {
         this.allowRequest = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
+    /**
+     * Lets browsers open a session only from these exact origins, e.g. {@code "https://localhost:8443"}: a
+     * request whose {@code Origin} header is not in the list gets HTTP 403 (Engine.IO code 4, "origin not
+     * allowed") and one log line, on the WebSocket upgrade and on the polling handshake alike. This is the
+     * defence against cross-site WebSocket hijacking: browsers send cookies with a WebSocket handshake from any
+     * page, and CORS does not apply to WebSockets. Exact match only (scheme, host and port; no wildcards, no
+     * prefixes). A request without an {@code Origin} header (not from a browser page, e.g. the Java client) is
+     * let through: only browsers carry ambient cookies, and they always send Origin on a cross-origin request.
+     * Checked before {@link #allowRequest}.
+     */
+    public RealtimeConfig allowedOrigins(String... origins) {
+        List<String> list = List.of(origins);
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("allowedOrigins needs at least one origin, e.g. \"https://localhost:8443\"");
+        }
+        return allowedOrigins(() -> list);
+    }
+
+    /**
+     * Like {@link #allowedOrigins(String...)}, with the list asked for at every new session: for origins known only
+     * after {@code start(0)} picked the port, e.g. {@code cfg.allowedOrigins(() -> List.of(server.url()))}.
+     */
+    public RealtimeConfig allowedOrigins(Supplier<? extends Collection<String>> origins) {
+        this.allowedOrigins = Objects.requireNonNull(origins, "origins");
+        return this;
+    }
+
+    /**
+     * Adds a header to every static file the server answers (pages, scripts, styles; not the {@code /socket.io/}
+     * requests), e.g. {@code cfg.pageHeader("Content-Security-Policy", "default-src 'self'")}. Called once per
+     * header name; a second call with the same name replaces the value.
+     */
+    public RealtimeConfig pageHeader(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (name.isBlank() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+            throw new IllegalArgumentException("not a header name: \"" + name + "\"");
+        }
+        if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+            throw new IllegalArgumentException("a header value cannot hold a line break: " + name);
+        }
+        pageHeaders.put(name, value);
         return this;
     }
 

@@ -10,6 +10,7 @@ import io.undertow.server.handlers.resource.PathResourceManager;
 import io.undertow.server.handlers.resource.ResourceHandler;
 import io.undertow.server.handlers.resource.ResourceManager;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 
 import org.xnio.Options;
@@ -397,7 +398,15 @@ public final class RealtimeServer implements AutoCloseable {
         if (manager == null) {
             return ResponseCodeHandler.HANDLE_404;
         }
-        return new ResourceHandler(manager, ResponseCodeHandler.HANDLE_404).setWelcomeFiles("index.html");
+        HttpHandler files = new ResourceHandler(manager, ResponseCodeHandler.HANDLE_404).setWelcomeFiles("index.html");
+        if (config.pageHeaders.isEmpty()) {
+            return files;
+        }
+        Map<String, String> headers = Map.copyOf(config.pageHeaders);
+        return exchange -> {
+            headers.forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
+            files.handleRequest(exchange);
+        };
     }
 
     private void serveClientScript(HttpServerExchange exchange) throws IOException {

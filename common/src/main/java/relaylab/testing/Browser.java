@@ -139,6 +139,15 @@ public final class Browser implements AutoCloseable {
      * @throws IllegalStateException when the browser is not installed or does not start
      */
     public static Browser start() {
+        return start(new String[0]);
+    }
+
+    /**
+     * Starts a headless Chromium with these command line switches added to the usual ones, e.g.
+     * {@code "--ignore-certificate-errors-spki-list=" + pin} to trust exactly one self-signed certificate's key
+     * (lesson 14), never all certificates.
+     */
+    public static Browser start(String... extraFlags) {
         String reason = unavailableReason();
         if (!reason.isEmpty()) {
             throw new IllegalStateException(reason);
@@ -157,6 +166,7 @@ public final class Browser implements AutoCloseable {
             options.setBinary(chromiumPath().toFile());
         }
         options.addArguments(FLAGS);
+        options.addArguments(extraFlags);
         options.addArguments("--user-data-dir=" + profile);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);

@@ -11,9 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.IntPredicate;
+import java.util.function.BinaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
@@ -99,7 +98,7 @@ class WorkbookCheckTest {
      */
     private void eachTaskFailsAlone(LessonFolder lesson) throws IOException {
         for (int task : grader.tasks(lesson).keySet()) {
-            GradeReport report = gradeHybrid(lesson, task, number -> number == task);
+            GradeReport report = gradeHybrid(lesson, task, (exercise, solution) -> Pairing.withOnlyTodo(exercise, solution, task));
             TaskResult result = report.tasks().stream().filter(t -> t.number() == task).findFirst().orElseThrow();
             assertThat(result.tests())
                     .as("task %d of %s: a test fails when every other task is done and this one is not; the grader said:%n%s",
@@ -109,21 +108,14 @@ class WorkbookCheckTest {
     }
 
     /**
-     * Lessons whose tasks do not pass in order yet, each waiting for its owner's fix (issue 11, point 3).
-     * TEMPORARY: the lead empties this list once those lessons land; a lesson listed here skips only this check.
-     */
-    private static final List<Integer> NOT_YET_IN_ORDER = List.of(2, 3, 5, 8, 11);
-
-    /**
      * The learner's path, proven: for each task k, the solution with the TODO regions of every later
      * task put back as in the exercise. Task k's tests must pass there, so a task never needs code
      * of a later one, and "Next: task k" is always a task the learner can finish now.
      */
     private void tasksPassInOrder(LessonFolder lesson) throws IOException {
-        Assumptions.assumeFalse(NOT_YET_IN_ORDER.contains(lesson.number()),
-                lesson.label() + " is on the temporary NOT_YET_IN_ORDER list");
         for (int task : grader.tasks(lesson).keySet()) {
-            GradeReport report = gradeHybrid(lesson, task, number -> number > task);
+            GradeReport report = gradeHybrid(lesson, task,
+                    (exercise, solution) -> Pairing.withTodosUndone(exercise, solution, number -> number > task));
             TaskResult result = report.tasks().stream().filter(t -> t.number() == task).findFirst().orElseThrow();
             assertThat(result.status())
                     .as("task %d of %s passes with tasks 1..%d done and the later ones untouched; the grader said:%n%s",
@@ -132,8 +124,12 @@ class WorkbookCheckTest {
         }
     }
 
-    /** Grades task {@code task} of the solution with the TODO regions of the tasks {@code undone} accepts put back. */
-    private GradeReport gradeHybrid(LessonFolder lesson, int task, IntPredicate undone) throws IOException {
+    /**
+     * Grades task {@code task} of a mix of exercise and solution that {@code rebuild} makes from each text file
+     * (exercise, solution): {@code Pairing.withOnlyTodo} undoes every region holding task k's TODO, even one shared
+     * with a neighbour; {@code Pairing.withTodosUndone} keeps such a shared region done.
+     */
+    private GradeReport gradeHybrid(LessonFolder lesson, int task, BinaryOperator<String> rebuild) throws IOException {
         Path hybrid = Files.createTempDirectory("relaylab-task-" + task + "-");
         try {
             try (Stream<Path> files = Files.walk(lesson.solution())) {
@@ -142,8 +138,7 @@ class WorkbookCheckTest {
                     Files.createDirectories(target.getParent());
                     Path exercise = lesson.exercise().resolve(lesson.solution().relativize(file).toString());
                     if (Pairing.isText(file.getFileName().toString()) && Files.exists(exercise)) {
-                        Files.writeString(target, Pairing.withTodosUndone(Files.readString(exercise),
-                                Files.readString(file), undone));
+                        Files.writeString(target, rebuild.apply(Files.readString(exercise), Files.readString(file)));
                     } else {
                         Files.copy(file, target);
                     }

@@ -1,4 +1,4 @@
-package relaylab.http;
+package relaylab.httpchat;
 
 /**
  * One chat message as the HTTP chat of lessons 02 and 04 stores and sends it.

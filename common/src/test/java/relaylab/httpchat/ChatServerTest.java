@@ -1,4 +1,4 @@
-package relaylab.http;
+package relaylab.httpchat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class ChatServerTest {
-    private final MemoryBoard board = new MemoryBoard();
+    private final TestBoard board = new TestBoard();
     private final ChatServer server = ChatServer.start(board, 0);
     private final ChatClient client = new ChatClient(server.url());
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -122,22 +122,17 @@ class ChatServerTest {
     }
 
     @Test
-    @DisplayName("each transport's users hear the other users' messages, not their own")
-    void transports() throws Exception {
-        for (Transport transport : Transport.values()) {
-            BlockingQueue<String> aliceHeard = new LinkedBlockingQueue<>();
-            BlockingQueue<String> bobHeard = new LinkedBlockingQueue<>();
-            try (ChatServer fresh = ChatServer.start(new MemoryBoard(), 0);
-                 ChatUser alice = transport.join(fresh.url(), "alice", Duration.ofMillis(50), m -> aliceHeard.add(m.text()));
-                 ChatUser bob = transport.join(fresh.url(), "bob", Duration.ofMillis(50), m -> bobHeard.add(m.text()))) {
-                alice.send("from alice over " + transport);
-                bob.send("from bob over " + transport);
-                assertThat(bobHeard.poll(5, TimeUnit.SECONDS)).as("what bob heard over " + transport)
-                        .isEqualTo("from alice over " + transport);
-                assertThat(aliceHeard.poll(5, TimeUnit.SECONDS)).as("what alice heard over " + transport)
-                        .isEqualTo("from bob over " + transport);
-                assertThat(aliceHeard).as("alice hears nothing else (not her own message)").isEmpty();
-            }
+    @DisplayName("WebSocket users hear the other users' messages, not their own")
+    void webSocketUsers() throws Exception {
+        BlockingQueue<String> aliceHeard = new LinkedBlockingQueue<>();
+        BlockingQueue<String> bobHeard = new LinkedBlockingQueue<>();
+        try (ChatUser alice = WebSocketUser.connect(server.url(), "alice", m -> aliceHeard.add(m.text()));
+             ChatUser bob = WebSocketUser.connect(server.url(), "bob", m -> bobHeard.add(m.text()))) {
+            alice.send("from alice");
+            bob.send("from bob");
+            assertThat(bobHeard.poll(5, TimeUnit.SECONDS)).as("what bob heard").isEqualTo("from alice");
+            assertThat(aliceHeard.poll(5, TimeUnit.SECONDS)).as("what alice heard").isEqualTo("from bob");
+            assertThat(aliceHeard).as("alice hears nothing else (not her own message)").isEmpty();
         }
     }
 

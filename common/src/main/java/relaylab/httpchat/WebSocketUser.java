@@ -1,4 +1,4 @@
-package relaylab.http;
+package relaylab.httpchat;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,8 +9,8 @@ import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
 
 /** A chat user on one WebSocket (Java-WebSocket's client) to {@link ChatServer}'s {@code /ws}. */
-final class WebSocketUser extends WebSocketClient implements ChatUser {
-    private static final System.Logger LOG = System.getLogger("relaylab.http");
+public final class WebSocketUser extends WebSocketClient implements ChatUser {
+    private static final System.Logger LOG = System.getLogger("relaylab.httpchat");
     private final String name;
     private final Consumer<ChatMessage> inbox;
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -21,7 +21,14 @@ final class WebSocketUser extends WebSocketClient implements ChatUser {
         this.inbox = inbox;
     }
 
-    static WebSocketUser connect(String baseUrl, String name, Consumer<ChatMessage> inbox)
+    /**
+     * Opens a WebSocket to {@code baseUrl}'s {@code /ws} for the user {@code name} and waits until the
+     * server says it is ready; messages of other users then go to {@code inbox}. Called by lesson 04
+     * when a user joins over WebSocket.
+     *
+     * @throws IOException when the socket does not open, or the server does not say ready, within 5 s
+     */
+    public static WebSocketUser connect(String baseUrl, String name, Consumer<ChatMessage> inbox)
             throws IOException, InterruptedException {
         URI uri = URI.create(baseUrl.replaceFirst("^http", "ws") + "/ws");
         WebSocketUser user = new WebSocketUser(uri, name, inbox);

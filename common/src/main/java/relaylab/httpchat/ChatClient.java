@@ -1,4 +1,4 @@
-package relaylab.http;
+package relaylab.httpchat;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,11 +1,11 @@
-package relaylab.http;
+package relaylab.httpchat;
 
 import java.io.IOException;
 
 /**
- * One simulated chat user connected by some {@link Transport}; lesson 04 runs the same workload
- * through users of each transport. Messages from other users go to the inbox given to
- * {@link Transport#join}, the moment they arrive.
+ * One simulated chat user, whatever carries its messages (polling or a WebSocket); lesson 04 runs the
+ * same workload through users of each transport. Messages from other users go to the inbox the user
+ * was created with, the moment they arrive.
  */
 public interface ChatUser extends AutoCloseable {
 

@@ -1,4 +1,4 @@
-package relaylab.http;
+package relaylab.httpchat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

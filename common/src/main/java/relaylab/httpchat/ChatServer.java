@@ -1,6 +1,6 @@
-// JBang scripts that list relaylab/http/*.java get the one realtime file this package uses:
+// JBang scripts that list relaylab/httpchat/*.java get the one realtime file this package uses:
 //SOURCES ../realtime/Logs.java
-package relaylab.http;
+package relaylab.httpchat;
 
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -50,7 +50,7 @@ public final class ChatServer implements AutoCloseable {
     /** The longest a long-polling request may ask to be held. */
     public static final Duration MAX_WAIT = Duration.ofSeconds(60);
     private static final int MAX_BODY = 64 * 1024;
-    private static final System.Logger LOG = System.getLogger("relaylab.http");
+    private static final System.Logger LOG = System.getLogger("relaylab.httpchat");
     private static final AtomicInteger SERVERS = new AtomicInteger();
 
     static {

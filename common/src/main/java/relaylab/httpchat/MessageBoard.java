@@ -1,12 +1,12 @@
-package relaylab.http;
+package relaylab.httpchat;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where {@link ChatServer} keeps messages. Lesson 02 writes its own; {@link MemoryBoard} is the
- * finished one that lesson 04 measures. All methods are called from the server's I/O threads and
+ * Where {@link ChatServer} keeps messages. Lesson 02 writes its own ({@code Board}); lesson 04
+ * measures a finished one kept in its own folder. All methods are called from the server's I/O threads and
  * must never block.
  */
 public interface MessageBoard {

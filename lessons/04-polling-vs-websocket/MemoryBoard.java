@@ -1,17 +1,17 @@
-package relaylab.http;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import relaylab.httpchat.ChatMessage;
+import relaylab.httpchat.MessageBoard;
 
 /**
- * A finished {@link MessageBoard} kept in memory: ids count up from 1, and each held long-polling
- * request is a future that the next {@link #post} completes, or a timer completes with an empty
- * list. No thread waits or sleeps for it. Lesson 04 runs its measurements on this board.
+ * Lesson 02's message board, finished (nothing to write here): ids count up from 1, and each held
+ * long-polling request is a future that the next {@link #post} completes, or a timer completes with an
+ * empty list. Lesson 04 measures every transport on this board.
  */
-public final class MemoryBoard implements MessageBoard {
+final class MemoryBoard implements MessageBoard {
     private final List<ChatMessage> messages = new ArrayList<>();
     private final List<Held> held = new ArrayList<>();
 
@@ -57,7 +57,7 @@ public final class MemoryBoard implements MessageBoard {
     }
 
     /** How many long-polling requests are held right now (for tests and the lesson's output). */
-    public synchronized int held() {
+    synchronized int held() {
         return held.size();
     }
 
