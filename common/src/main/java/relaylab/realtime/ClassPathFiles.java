@@ -16,7 +16,7 @@ import java.util.Locale;
  * percent signs left over from double encoding).
  */
 final class ClassPathFiles implements ResourceManager {
-    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final System.Logger LOG = CoreLog.LOG;
 
     private final ResourceManager files;
     private final String folder;

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * finished a request yet, which {@code headersTimeout} and {@code idleTimeout} clear.
  */
 final class ConnectionCap implements HttpHandler {
-    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final System.Logger LOG = CoreLog.LOG;
     /** Connections XNIO accepts beyond the limit, so that the refusals can be answered. */
     static final int HEADROOM = 64;
 

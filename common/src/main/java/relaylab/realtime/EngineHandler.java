@@ -35,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the WebSocket upgrade, after which a {@link WebSocketTransport} reads and a {@link WebSocketWriter} writes.
  */
 final class EngineHandler implements HttpHandler {
-    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final System.Logger LOG = CoreLog.LOG;
     private static final AttachmentKey<EngineSession> UPGRADING = AttachmentKey.create(EngineSession.class);
     private static final AttachmentKey<ClientInfo> NEW_SESSION = AttachmentKey.create(ClientInfo.class);
 

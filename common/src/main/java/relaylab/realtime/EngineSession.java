@@ -22,7 +22,7 @@ import static relaylab.realtime.protocol.PacketCodec.abbreviate;
  * timers live on the server's single scheduler; incoming packets are handled in order by a {@link SerialExecutor}.
  */
 final class EngineSession {
-    static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    static final System.Logger LOG = CoreLog.LOG;
     /** Lines about connections closed for what their client did (or did not do): at most 20 a second in all. */
     static final LogBudget CLOSE_LINES = new LogBudget(20);
 

@@ -20,7 +20,7 @@ import java.util.Set;
  * rule set shared by the three annotations; a call only runs the binders and {@link Method#invoke}.
  */
 final class HandlerBinder {
-    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final System.Logger LOG = CoreLog.LOG;
 
     enum Kind { CONNECT, EVENT, DISCONNECT }
 

@@ -34,6 +34,7 @@ public final class RealtimeConfig {
     Duration idleTimeout;
     int maxConnections = -1;
     int maxInboundPackets = 1000;
+    long maxQueuedBytes = Runtime.getRuntime().maxMemory() / 4;
     static final Duration IDLE_MARGIN = Duration.ofSeconds(5);
     boolean allowPolling = true;
     int ioThreads;
@@ -211,6 +212,20 @@ public final class RealtimeConfig {
      */
     public RealtimeConfig idleTimeout(Duration timeout) {
         this.idleTimeout = positive(timeout, "idleTimeout");
+        return this;
+    }
+
+    /**
+     * The most bytes queued for all slow WebSocket readers together (clients whose socket is full and that have
+     * frames waiting), counted like the per-client limit (64 x {@code maxPayload}). When they pass it, the reader
+     * holding most is closed ("transport error") with a logged reason, so that many slow clients, each below its
+     * own limit, cannot fill the heap together. Default: a quarter of the maximum heap.
+     */
+    public RealtimeConfig maxQueuedBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("maxQueuedBytes must be at least 1, was " + bytes);
+        }
+        this.maxQueuedBytes = bytes;
         return this;
     }
 

@@ -41,13 +41,14 @@ import java.util.function.Consumer;
  * {@link #stop} it (it is AutoCloseable). Methods without a namespace act on the default namespace "/".
  */
 public final class RealtimeServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final System.Logger LOG = CoreLog.LOG;
     private static final EventInterceptor[] NO_INTERCEPTORS = new EventInterceptor[0];
     private static final String CLIENT_SCRIPT = "relaylab/realtime/socket.io.js";
     private static final AtomicInteger SCHEDULER_COUNT = new AtomicInteger();
 
     final RealtimeConfig config;
     final ScheduledThreadPoolExecutor scheduler;
+    final SlowReaders slowReaders;
     /** Connection state recovery, or null when it is off (the default). */
     final ConnectionRecovery recovery;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
@@ -75,6 +76,7 @@ public final class RealtimeServer implements AutoCloseable {
             return t;
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
+        this.slowReaders = new SlowReaders(config.maxQueuedBytes);
     }
 
     /** Creates a server (not started yet); configure it in the lambda, e.g. {@code cfg -> cfg.staticFiles("/public")}. */
@@ -211,6 +213,8 @@ public final class RealtimeServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "error while closing the adapter of " + namespace + ": " + e, e);
             }
         }
+        // the lines logged while stopping reach the log before stop() returns (at most 1 s for a slow handler)
+        CoreLog.LOG.awaitIdle(1000);
     }
 
     /** Same as {@link #stop()}, for try-with-resources. */

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * Every socket is automatically in a room named by its {@link #id()}, so {@code server.to(id)} reaches it.
  */
 public final class RealtimeSocket {
-    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final System.Logger LOG = CoreLog.LOG;
     private final String id;
     private final Namespace namespace;
     /** The private session id given to the client for connection state recovery; null when recovery is off. */

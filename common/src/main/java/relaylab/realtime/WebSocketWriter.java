@@ -22,12 +22,14 @@ import java.util.concurrent.TimeUnit;
  * Undertow's per-message send path (a sink channel, a pooled buffer and a flush per message) costs more than
  * the socket write itself in a broadcast.
  *
- * <p>Each packet's frame is encoded once ({@link Outbound#textFrame()}) and shared by every recipient. Frames
- * are queued per connection and written by a flush task that runs after the tasks already queued on the
- * I/O thread. When the server keeps up, that is one write per message as before; when broadcasts arrive
- * faster than the I/O thread writes, the frames that piled up for a connection leave in one gathering
- * write. That self-clocked batching adds no delay when idle and is what lets the fan-out scale past one
- * socket write per delivery ({@code ./jbang bench}).
+ * <p>Each packet's frame is encoded once ({@link Outbound#textFrame()}) and shared by every recipient. A packet
+ * for an idle connection (nothing queued, no flush due, socket not full) is written at once, in its own write,
+ * as the reference server does: the CONNECT answer and the first event of a connection handler leave in two
+ * writes, so that a client taking one message per read loses nothing. Packets that follow before that write's
+ * flush task has run (it runs after the tasks already queued on the I/O thread), or while the socket is full,
+ * pile up and leave together in one gathering write. When broadcasts arrive faster than the I/O thread
+ * writes, that self-clocked batching is what lets the fan-out scale past one socket write per delivery
+ * ({@code ./jbang bench}); when idle it adds no delay.
  *
  * <p>A client that reads too slowly is cut off rather than buffered for without end: when more than
  * {@value #LIMIT_IN_MAX_PAYLOADS} times {@code maxPayload} bytes (64 MB by default) wait for it, the connection is
@@ -38,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * a connection's frames keep their order without a lock.
  */
 final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel> {
-    private static final System.Logger LOG = System.getLogger("relaylab.realtime");
+    private static final System.Logger LOG = CoreLog.LOG;
     private static final String KEY = "relaylab.writer";
     private static final ThreadLocal<Flusher> FLUSHERS = ThreadLocal.withInitial(Flusher::new);
     static final int LIMIT_IN_MAX_PAYLOADS = 64;
@@ -62,6 +64,10 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private boolean closing;
     private boolean done;
     private ChannelListener<? super ConduitStreamSinkChannel> undertowListener;
+    /** Bytes of this writer counted in the server's {@link SlowReaders} (while it waits for a full socket). */
+    volatile long counted;
+    /** Socket writes so far (each one gathering write of what was queued); read by tests on the I/O thread. */
+    long writes;
 
     private WebSocketWriter(WebSocketChannel channel, ConduitStreamSinkChannel sink, EngineSession owner) {
         this.channel = channel;
@@ -92,6 +98,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         if (closing || done) {
             return;
         }
+        boolean idle = !dirty && !waiting && count == first;
         add(packet.textFrame());
         ByteBuffer[] binary = packet.binaryFrames();
         for (ByteBuffer b : binary) {
@@ -103,7 +110,41 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
             abort();
             return;
         }
+        if (idle) {
+            flush();
+        } else if (waiting) {
+            report();
+        }
         markDirty();
+    }
+
+    /** Tells the server's {@link SlowReaders} what this writer holds now: its queue while it waits, else nothing. */
+    private void report() {
+        long now = waiting && !done ? pendingBytes : 0;
+        long delta = now - counted;
+        if (delta != 0) {
+            counted = now;
+            owner.server.slowReaders.add(this, delta, now > 0);
+        }
+    }
+
+    /**
+     * Called by {@link SlowReaders} from any thread: all slow readers together hold more than {@code maxQueuedBytes}
+     * and this one holds most, so it is cut off like a reader over its own limit; {@code then} runs once it is.
+     */
+    void cutOff(long total, long cap, Runnable then) {
+        execute(() -> {
+            try {
+                if (!done) {
+                    LOG.log(System.Logger.Level.WARNING, "connection " + owner.sid + " reads too slowly: it holds "
+                            + pendingBytes + " of the " + total + " bytes queued for all slow readers, more than maxQueuedBytes "
+                            + cap + "; closing it");
+                    abort();
+                }
+            } finally {
+                then.run();
+            }
+        });
     }
 
     /** Answers a client's ping with a pong carrying the same payload (at most 125 bytes, checked by Undertow). */
@@ -200,6 +241,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         }
         try {
             if (count > first) {
+                writes++;
                 pendingBytes -= sink.write(frames, first, count - first);
                 while (first < count && !frames[first].hasRemaining()) {
                     frames[first++] = null;
@@ -212,6 +254,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
                         sink.getWriteSetter().set(this);
                         sink.resumeWrites();
                     }
+                    report();
                     return;
                 }
                 first = 0;
@@ -222,6 +265,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
             }
             if (waiting) {
                 waiting = false;
+                report();
                 sink.suspendWrites();
                 sink.getWriteSetter().set(undertowListener);
                 undertowListener = null;
@@ -259,6 +303,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         first = 0;
         count = 0;
         pendingBytes = 0;
+        report();
     }
 
     private void finish() {

@@ -387,6 +387,82 @@ class HardeningTest {
         }
     }
 
+    @Test
+    @DisplayName("a log handler that blocks holds up no I/O thread: while it is stuck on a line, another client on the same thread is served")
+    void slowLogHandler() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.logging.Handler stuck = stuckOn("rejected", entered, release);
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("relaylab.realtime");
+        // one I/O thread: the bad request and the bystander are served by the same thread
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try (RealtimeFixture fx = start(cfg -> cfg.ioThreads(1), server -> { });
+             TestClient bystander = fx.client()) {
+            assertThat(bystander.ack("echo", "before")).containsExactly("before");
+            jul.addHandler(stuck);
+            try {
+                // a poll for an unknown session: refused with HTTP 400, and logged ("rejected ...") on the I/O thread
+                http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + fx.port()
+                        + "/socket.io/?EIO=4&transport=polling&sid=nobody")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+                assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the log handler got the line and is stuck").isTrue();
+                assertThat(bystander.ack("echo", "while the log handler is stuck"))
+                        .as("a client on the same I/O thread, served while the log handler blocks")
+                        .containsExactly("while the log handler is stuck");
+            } finally {
+                release.countDown();
+                jul.removeHandler(stuck);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("lines that find the log queue full are dropped and counted, and the next line published says how many")
+    void logQueueFull() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.logging.Handler stuck = stuckOn("first line", entered, release);
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("relaylab.realtime");
+        jul.addHandler(stuck);
+        boolean toParents = jul.getUseParentHandlers();
+        jul.setUseParentHandlers(false); // 10,000 lines stay off the console
+        try (LogCapture log = LogCapture.of("relaylab.realtime")) {
+            CoreLog.LOG.log(System.Logger.Level.WARNING, "first line");
+            assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the log thread stuck on the first line").isTrue();
+            for (int i = 0; i < CoreLog.CAPACITY + 5; i++) {
+                CoreLog.LOG.log(System.Logger.Level.WARNING, "queued line " + i);
+            }
+            release.countDown();
+            assertThat(log.containing("5 lines of the relaylab.realtime log were dropped")).as(log.records().size() + " lines").hasSize(1);
+            assertThat(log.containing("queued line")).hasSize(CoreLog.CAPACITY);
+        } finally {
+            release.countDown();
+            jul.removeHandler(stuck);
+            jul.setUseParentHandlers(toParents);
+        }
+    }
+
+    /** A log handler that, on the first line containing {@code text}, counts down {@code entered} and waits for {@code release}. */
+    private static java.util.logging.Handler stuckOn(String text, java.util.concurrent.CountDownLatch entered,
+                                                     java.util.concurrent.CountDownLatch release) {
+        return new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (String.valueOf(record.getMessage()).contains(text) && entered.getCount() > 0) {
+                    entered.countDown();
+                    awaitQuietly(release);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     // ------------------------------------------------------------------ 8. slow readers
 
     @Test

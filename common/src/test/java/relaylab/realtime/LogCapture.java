@@ -29,18 +29,20 @@ final class LogCapture extends Handler implements AutoCloseable {
         records.add(record);
     }
 
+    /** What was published so far, once the core's log thread has handed over every line logged before this call. */
     List<LogRecord> records() {
+        CoreLog.LOG.awaitIdle(15_000);
         return List.copyOf(records);
     }
 
     /** The records whose message contains the text. */
     List<LogRecord> containing(String text) {
-        return records.stream().filter(r -> String.valueOf(r.getMessage()).contains(text)).toList();
+        return records().stream().filter(r -> String.valueOf(r.getMessage()).contains(text)).toList();
     }
 
     /** One line per record, for failure messages. */
     String describe() {
-        return records.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()
+        return records().stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()
                 + (r.getThrown() != null ? " [with stack trace]" : "")).collect(Collectors.joining("\n  ", "\n  ", ""));
     }
 

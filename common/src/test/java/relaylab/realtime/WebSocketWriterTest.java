@@ -94,9 +94,12 @@ class WebSocketWriterTest {
             WebSocketChannel ch = channel(connection);
             Object undertows = writeListener(ch);
             assertThat(undertows).as("Undertow's write listener before the flood").isNotNull().isNotSameAs(WebSocketWriter.of(ch));
+            long before = writes(ch);
             floodUnread(c, ch);
 
             readFlood(c);
+            assertThat(writes(ch) - before).as("socket writes for " + FLOOD + " frames that piled up behind a full socket")
+                    .isLessThan(FLOOD / 2);
             Await.until("Undertow's write listener restored once drained", () -> writeListener(ch) == undertows);
             c.sendText("421[\"echo\",\"after the flood\"]");
             assertThat(c.nextText()).isEqualTo("431[\"after the flood\"]");
@@ -163,6 +166,84 @@ class WebSocketWriterTest {
             assertThat(other.ack("echo", "fine")).as("another client still served").containsExactly("fine");
             Await.until("only the other client left", () -> fx.server().connectionCount() == 1);
             Await.until("the slow socket's disconnect listener ran with \"transport error\"", () -> reasons.contains("transport error"));
+        }
+    }
+
+    @Test
+    @DisplayName("on an idle connection each packet leaves in its own socket write: the CONNECT answer and the first event, two packets queued at once")
+    void idleConnectionOneWritePerPacket() throws Exception {
+        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.pingInterval(Duration.ofSeconds(60)),
+                server -> server.on("connection", socket -> socket.emit("hello", 1)));
+             WsClient c = new WsClient(fx.port())) {
+            WebSocketChannel ch = channel(fx.server().connection(c.sid));
+            long before = writes(ch);
+            c.join();
+            assertThat(c.nextText()).isEqualTo("42[\"hello\",1]");
+            assertThat(writes(ch) - before).as("socket writes for the CONNECT answer and the first event").isEqualTo(2);
+
+            // the strict case: two packets queued back to back in one I/O task, with nothing under way
+            long twoBefore = onIoThread(ch, () -> {
+                WebSocketWriter writer = WebSocketWriter.of(ch);
+                long at = writer.writes;
+                writer.send(new relaylab.realtime.protocol.Outbound("42[\"a\"]", null));
+                writer.send(new relaylab.realtime.protocol.Outbound("42[\"b\"]", null));
+                return at;
+            });
+            assertThat(c.nextText()).isEqualTo("42[\"a\"]");
+            assertThat(c.nextText()).isEqualTo("42[\"b\"]");
+            assertThat(writes(ch) - twoBefore).as("socket writes for two packets queued back to back on an idle connection")
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    @DisplayName("packets queued while a write is under way leave together: 100 packets queued in one I/O task take two writes")
+    void pileUpIsGathered() throws Exception {
+        try (RealtimeFixture fx = start(Duration.ofSeconds(60)); WsClient c = new WsClient(fx.port())) {
+            c.join();
+            WebSocketChannel ch = channel(fx.server().connection(c.sid));
+            // a first task on the I/O thread: once it has run, the flush task queued with the CONNECT answer has run too
+            // (the client may read the answer before that task is queued), so the connection is idle
+            writes(ch);
+            long gathered = onIoThread(ch, () -> {
+                WebSocketWriter writer = WebSocketWriter.of(ch);
+                long before = writer.writes;
+                for (int i = 0; i < 100; i++) {
+                    writer.send(new relaylab.realtime.protocol.Outbound("42[\"n\"," + i + "]", null));
+                }
+                return writer.writes - before;
+            });
+            assertThat(gathered).as("writes while queuing: the first packet, at once").isEqualTo(1);
+            for (int i = 0; i < 100; i++) {
+                assertThat(c.nextText()).isEqualTo("42[\"n\"," + i + "]");
+            }
+            assertThat(writes(ch)).as("all writes so far (open packet, CONNECT answer, then 1 + 1 for the 100 packets)").isEqualTo(4);
+        }
+    }
+
+    @Test
+    @DisplayName("slow readers together over maxQueuedBytes: the one holding most is cut off with a logged reason, the other gets all")
+    void slowReadersTogether() throws Exception {
+        // each flood leaves ~36 MB queued (40 MB, less what the socket buffers take), below the 64 MB per-client limit;
+        // two of them pass the 50 MB cap while the second one is being queued, when the first still holds most
+        try (RealtimeFixture fx = start(cfg -> cfg.pingInterval(Duration.ofSeconds(60)).maxQueuedBytes(50_000_000));
+             WsClient first = new WsClient(fx.port()); WsClient second = new WsClient(fx.port());
+             LogCapture log = LogCapture.of("relaylab.realtime")) {
+            first.join();
+            second.join();
+            WebSocketChannel firstCh = channel(fx.server().connection(first.sid));
+            first.sendText("42[\"flood\"]");
+            assertThat(emitted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the first flood emitted").isTrue();
+            Await.until("the first flood queued (more than 30 MB counted)", () -> fx.server().slowReaders.queued() > 30_000_000,
+                    () -> "counted: " + fx.server().slowReaders.queued());
+            second.sendText("42[\"flood\"]");
+            Await.until("the first reader cut off", () -> !firstCh.isOpen(), log::describe);
+            assertThat(log.containing("maxQueuedBytes")).as("the log line saying why").hasSize(1);
+            readFlood(second);
+            Await.until("the first socket's disconnect listener ran with \"transport error\"", () -> reasons.contains("transport error"));
+            assertThat(fx.server().connectionCount()).as("the second client still connected").isEqualTo(1);
+            Await.until("nothing counted once the second reader caught up", () -> fx.server().slowReaders.queued() == 0,
+                    () -> "counted: " + fx.server().slowReaders.queued());
         }
     }
 
@@ -242,6 +323,11 @@ class WebSocketWriterTest {
     /** The sink's write listener: the writer while it waits for the socket, else Undertow's. */
     private static Object writeListener(WebSocketChannel ch) {
         return onIoThread(ch, () -> WebSocketWriter.of(ch).sinkWriteListener());
+    }
+
+    /** Socket writes the connection's writer has made so far. */
+    private static long writes(WebSocketChannel ch) {
+        return onIoThread(ch, () -> WebSocketWriter.of(ch).writes);
     }
 
     /** Runs on the channel's I/O thread, where the writer's state lives. */
