@@ -138,7 +138,7 @@ class ChatProcessTest {
     }
 
     @Test
-    @Tag("task:2")
+    @Tag("task:4") // register and the heartbeat use presence (task 4)
     @DisplayName("the lesson restarted on the data its embedded Redis kept: a newcomer gets the history; stopped, its redis-server is gone")
     void historySurvivesTheLessonsRestart() throws Exception {
         Path workDir = redis.folder("lesson-run");

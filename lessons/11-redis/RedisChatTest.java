@@ -80,7 +80,7 @@ class RedisChatTest {
     }
 
     @Test
-    @Tag("task:3") // it registers ada and bob first, so it needs task 3 as well as task 1
+    @Tag("task:5") // register beats presence (task 4), sendMessage saves through the queue (task 5)
     @DisplayName("sendMessage reaches everyone as receiveMessage whose id is the stream entry id, saved")
     void messageIdIsTheStreamId() {
         Chat chat = chat(redis.client(), 1000);
@@ -98,7 +98,7 @@ class RedisChatTest {
     }
 
     @Test
-    @Tag("task:2")
+    @Tag("task:5") // register beats presence (task 4), sendMessage saves through the queue (task 5)
     @DisplayName("a newcomer on a new chat server (a restart) gets the history from Redis, oldest first; resume sends only what came after")
     void historySurvivesARestart() {
         Chat before = chat(redis.client(), 1000);
@@ -119,7 +119,7 @@ class RedisChatTest {
     }
 
     @Test
-    @Tag("task:3")
+    @Tag("task:4") // register beats presence (task 4)
     @DisplayName("a name held on one chat server is refused on another, whatever its case, and is free again once its holder leaves")
     void namesAreUniqueAcrossServers() {
         Chat first = chat(redis.client(), 1000);

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVA_OPTIONS -Dsun.misc.unsafe.memory.access=allow
 //DEPS io.undertow:undertow-core:2.3.27.Final
 //DEPS org.java-websocket:Java-WebSocket:1.6.0
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
