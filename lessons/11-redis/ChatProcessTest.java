@@ -138,7 +138,7 @@ class ChatProcessTest {
     }
 
     @Test
-    @Tag("task:4") // register and the heartbeat use presence (task 4)
+    @Tag("task:6") // the lesson as a process: its start-up check runs every task, so it needs them all
     @DisplayName("the lesson restarted on the data its embedded Redis kept: a newcomer gets the history; stopped, its redis-server is gone")
     void historySurvivesTheLessonsRestart() throws Exception {
         Path workDir = redis.folder("lesson-run");
@@ -168,7 +168,7 @@ class ChatProcessTest {
     }
 
     @Test
-    @Tag("task:4")
+    @Tag("task:6") // the lesson as a process: its start-up check runs every task, so it needs them all
     @DisplayName("a chat server killed with its users online: they leave the online list after a few heartbeats, and their names free up")
     void killedServersUsersDisappear() throws Exception {
         Path workDir = redis.folder("killed");
