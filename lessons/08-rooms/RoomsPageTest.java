@@ -3,54 +3,35 @@ import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.testing.Browser;
 import relaylab.testing.BrowserPage;
 import relaylab.testing.Screenshots;
+import relaylab.testing.SharedBrowser;
 
 /** The rooms page in headless Chromium: two browser users switch rooms and talk (two browsers, shared by the tests). */
 class RoomsPageTest {
-    private static Browser first;
-    private static Browser second;
+    @RegisterExtension
+    static final SharedBrowser browsers = new SharedBrowser(2);   // two users, ada and bob
+
     private static UnsupportedOperationException joinFails;
     private RealtimeFixture fx;
     private Rooms app;
 
     @BeforeAll
-    static void startBrowsers() {
-        Assumptions.assumeTrue(Browser.available(), Browser.unavailableReason());
+    static void probeJoining() {
         // a user who cannot even join the lobby (TODO 1) fails every page test at once: no browser is needed to see that
         Rooms[] probed = new Rooms[1];
         try (RealtimeFixture probe = RealtimeFixture.start(Rooms::configure, server -> probed[0] = new Rooms(server))) {
             probe.client(Map.of("name", "probe"));
             joinFails = probed[0].unfinished.get();
-        }
-        if (joinFails != null) {
-            return;
-        }
-        CompletableFuture<Browser> starting = CompletableFuture.supplyAsync(Browser::start);   // both at once: half the wait
-        try {
-            second = Browser.start();
-        } finally {
-            first = starting.join();   // kept even when the other failed to start, so that stopBrowsers closes it
-        }
-    }
-
-    @AfterAll
-    static void stopBrowsers() {
-        for (Browser browser : new Browser[] {first, second}) {
-            if (browser != null) {
-                browser.close();
-            }
         }
     }
 
@@ -110,8 +91,8 @@ class RoomsPageTest {
     @Tag("task:2")
     @DisplayName("in the page, a taken name is refused, and a user switches rooms and then sees only that room's messages")
     void switchRoomsInThePage() {
-        BrowserPage ada = connect(first, "ada");
-        BrowserPage bob = second.open(fx.url() + "/");
+        BrowserPage ada = connect(browsers.browser(0), "ada");
+        BrowserPage bob = browsers.browser(1).open(fx.url() + "/");
         bob.type("#name", "ada");
         bob.click("#connect");
         awaitText(bob, "#login-error", "taken");
@@ -134,8 +115,8 @@ class RoomsPageTest {
     @Tag("task:4")
     @DisplayName("in the page, a user back in the lobby hears the room, a whisper (/w) reaches one user, and an announcement everyone")
     void whisperAndAnnounceInThePage() {
-        BrowserPage ada = connect(first, "ada");
-        BrowserPage bob = connect(second, "bob");
+        BrowserPage ada = connect(browsers.browser(0), "ada");
+        BrowserPage bob = connect(browsers.browser(1), "bob");
         bob.click("#rooms button[data-room='games']");
         awaitText(bob, "#room-name", "games");
         bob.click("#rooms button[data-room='lobby']");

@@ -1,19 +1,18 @@
 import static org.assertj.core.api.Assertions.assertThat;
 import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.testing.Browser;
 import relaylab.testing.BrowserPage;
 import relaylab.testing.Screenshots;
+import relaylab.testing.SharedBrowser;
 
 /**
  * The chat page in headless Chromium: two browser users, one server per test. These tests need the
@@ -21,26 +20,10 @@ import relaylab.testing.Screenshots;
  */
 @Tag("task:6")
 class ChatAppPageTest {
-    private static Browser first;
-    private static Browser second;
+    @RegisterExtension
+    static final SharedBrowser browsers = new SharedBrowser(2);   // two users, each in a browser of their own
+
     private RealtimeFixture fx;
-
-    @BeforeAll
-    static void startBrowsers() {
-        Assumptions.assumeTrue(Browser.available(), Browser.unavailableReason());
-        first = Browser.start();
-        second = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowsers() {
-        if (first != null) {
-            first.close();
-        }
-        if (second != null) {
-            second.close();
-        }
-    }
 
     @BeforeEach
     void startServer() {
@@ -101,7 +84,7 @@ class ChatAppPageTest {
     @Test
     @DisplayName("two users chat: the late joiner gets the history, sees who types, and \"You\" marks one's own messages")
     void twoUsersChat() {
-        BrowserPage ada = join(first, "ada");
+        BrowserPage ada = join(browsers.browser(0), "ada");
         send(ada, "anyone here?");
         awaitShown(ada, "#messages", "anyone here?");
         assertThat(lastAuthor(ada)).as("author shown on ada's own message in her page").isEqualTo("You");
@@ -111,7 +94,7 @@ class ChatAppPageTest {
                 .as("the dateTime of the message's <time>: the message's time, e.g. 2026-05-01T09:30:00Z").asString()
                 .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
 
-        BrowserPage bob = join(second, "bob");
+        BrowserPage bob = join(browsers.browser(1), "bob");
         awaitShown(bob, "#messages", "anyone here?");
         assertThat(lastAuthor(bob)).as("author shown on ada's message in bob's page (from the history)").isEqualTo("ada");
         assertThat(bob.count("#messages .message.mine")).as("messages marked as bob's own in his page").isZero();
@@ -136,8 +119,8 @@ class ChatAppPageTest {
     @Test
     @DisplayName("a <script> or <img> in a message is shown as text and never runs")
     void markupStaysText() {
-        BrowserPage ada = join(first, "ada");
-        BrowserPage bob = join(second, "bob");
+        BrowserPage ada = join(browsers.browser(0), "ada");
+        BrowserPage bob = join(browsers.browser(1), "bob");
         String attack = "<script>window.hacked = 1</script><img src=x onerror=\"window.hacked = 2\"> <b>bold?</b>";
         send(ada, attack);
         awaitShown(bob, "#messages .text", "<script>window.hacked = 1</script>");

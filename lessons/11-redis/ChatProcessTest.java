@@ -48,9 +48,11 @@ class ChatProcessTest {
         LessonProcess(Path workDir, String... args) throws IOException {
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",   // starts faster: the grader's flags
+                    "-Duser.home=" + workDir,   // no workbook registered with JBang there: the data folder is workDir's .relaylab/
                     "-cp", classPath(), RedisChat.class.getName(), "--port", "0", "--no-bots"));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            builder.environment().remove("RELAYLAB_HOME");
             if (!command.contains("--redis-url")) {
                 builder.environment().remove("REDIS_URL");   // this run is about the lesson's own, embedded Redis
             }

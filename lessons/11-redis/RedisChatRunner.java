@@ -1,4 +1,3 @@
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -21,6 +20,7 @@ import relaylab.realtime.client.RealtimeClient;
 import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeServer;
+import relaylab.store.LessonData;
 import relaylab.store.LessonRedis;
 import relaylab.workbook.Exercise;
 
@@ -62,7 +62,7 @@ final class RedisChatRunner {
         @Override
         public void run() {
             Exercise.run(RedisChat.class, () -> {
-                Path data = workbookRoot().resolve(".relaylab").resolve("redis").resolve("lesson11");
+                Path data = LessonData.lesson11Redis(LessonData.folder());
                 LessonRedis redis;
                 try {
                     redis = LessonRedis.start(redisUrl, data);
@@ -228,17 +228,6 @@ final class RedisChatRunner {
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(Comparator.naturalOrder());
         return sorted.get(sorted.size() / 2);
-    }
-
-    /** The workbook's folder (the one holding jbang-catalog.json) above the current one, else the current one. */
-    static Path workbookRoot() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path dir = here; dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("jbang-catalog.json"))) {
-                return dir;
-            }
-        }
-        return here;
     }
 
     private static String json(Object value) {

@@ -8,6 +8,7 @@
 //DEPS com.cronutils:cron-utils:9.2.1
 //DEPS me.tongfei:progressbar:0.10.2
 //DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
 //SOURCES ../../common/src/main/java/relaylab/store/*.java

@@ -14,6 +14,7 @@
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java
+//SOURCES ../../common/src/main/java/relaylab/store/LessonData.java
 //SOURCES ChatStore.java
 //SOURCES Presence.java
 //SOURCES SaveQueue.java

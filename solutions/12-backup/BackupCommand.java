@@ -29,6 +29,7 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XAddParams;
 import relaylab.schedule.CronExpressions;
 import relaylab.schedule.SingleRun;
+import relaylab.store.LessonData;
 import relaylab.store.LessonMongo;
 import relaylab.store.LessonRedis;
 import relaylab.workbook.Exercise;
@@ -78,8 +79,9 @@ final class BackupCommand {
         String redisUrl;
         @Option(names = "--mongodb-uri", paramLabel = "URI", description = "your MongoDB (else MONGODB_URI, else an embedded one)")
         String mongoUri;
-        @Option(names = "--data", paramLabel = "DIR", defaultValue = ".relaylab",
-                description = "where the embedded servers keep their data (redis/lesson11/: lesson 11's chat, mongo/); default ${DEFAULT-VALUE}")
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "where the embedded servers keep their data (redis/lesson11/: lesson 11's chat, mongo/);"
+                        + " default .relaylab/ in the workbook's top folder, where lesson 11 keeps it")
         Path data;
 
         @Override
@@ -126,9 +128,10 @@ final class BackupCommand {
                         Thread.currentThread().interrupt();
                     }
                 }));
-                try (LessonRedis redis = LessonRedis.start(redisUrl, data.resolve("redis").resolve("lesson11"));
-                     LessonMongo mongo = LessonMongo.start(uri, data.resolve("mongo"))) {
-                    System.out.println("Redis: " + redis.url() + (redis.embedded() ? " (embedded, lesson 11's data in " + data.resolve("redis").resolve("lesson11") + ")" : ""));
+                Path folder = data != null ? data : LessonData.folder();
+                try (LessonRedis redis = LessonRedis.start(redisUrl, LessonData.lesson11Redis(folder));
+                     LessonMongo mongo = LessonMongo.start(uri, folder.resolve("mongo"))) {
+                    System.out.println("Redis: " + redis.url() + (redis.embedded() ? " (embedded, lesson 11's data in " + LessonData.lesson11Redis(folder) + ")" : ""));
                     System.out.println("MongoDB: " + mongo.describe() + " (mongosh " + mongo.uri() + " connects too)");
                     Backup backup = new Backup(redis.client(), stream, mongo.database("relaylab"));
                     String now = LocalTime.now().format(CLOCK);
