@@ -6,13 +6,7 @@
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
-//SOURCES RoomsBots.java
-//SOURCES RoomsEvents.java
+//SOURCES RoomsBots.java RoomsEvents.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 

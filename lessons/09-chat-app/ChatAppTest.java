@@ -37,8 +37,8 @@ class ChatAppTest {
         return client;
     }
 
-    private static ChatApp.ChatMessage message(String user, String text) {
-        return new ChatApp.ChatMessage(java.util.UUID.randomUUID().toString(), user, text, Instant.now().toString());
+    private static ChatMessage message(String user, String text) {
+        return new ChatMessage(java.util.UUID.randomUUID().toString(), user, text, Instant.now().toString());
     }
 
     @Test
@@ -68,7 +68,7 @@ class ChatAppTest {
             history.add(message("ada", "message " + i));
         }
         assertThat(history.messages()).as("the texts kept by a history of capacity 3 after 5 messages")
-                .extracting(ChatApp.ChatMessage::text).containsExactly("message 3", "message 4", "message 5");
+                .extracting(ChatMessage::text).containsExactly("message 3", "message 4", "message 5");
     }
 
     @Test
@@ -81,9 +81,9 @@ class ChatAppTest {
 
         TestClient bob = registered("bob");
         List<Object> history = bob.await("chatHistory");
-        List<ChatApp.ChatMessage> messages = RealtimeJson.convert(history.get(0),
-                RealtimeJson.mapper().getTypeFactory().constructCollectionType(List.class, ChatApp.ChatMessage.class));
-        assertThat(messages).as("the messages in bob's chatHistory").extracting(ChatApp.ChatMessage::text)
+        List<ChatMessage> messages = RealtimeJson.convert(history.get(0),
+                RealtimeJson.mapper().getTypeFactory().constructCollectionType(List.class, ChatMessage.class));
+        assertThat(messages).as("the messages in bob's chatHistory").extracting(ChatMessage::text)
                 .containsExactly("first", "second");
         fx.sync();
         assertThat(ada.received("chatHistory")).as("chatHistory events ada got (only her own, when she registered)")
@@ -100,7 +100,7 @@ class ChatAppTest {
         assertThat(first(ada.ack("sendMessage", "hello bob"))).as("the ack of ada's sendMessage").containsEntry("ok", true);
 
         for (TestClient client : List.of(ada, bob)) {
-            ChatApp.ChatMessage got = RealtimeJson.convert(client.await("receiveMessage").get(0), ChatApp.ChatMessage.class);
+            ChatMessage got = RealtimeJson.convert(client.await("receiveMessage").get(0), ChatMessage.class);
             assertThat(got.user()).as("user of the receiveMessage " + client).isEqualTo("ada");
             assertThat(got.text()).as("text of the receiveMessage " + client).isEqualTo("hello bob");
             assertThat(got.id()).as("id of the receiveMessage " + client).isNotBlank();
@@ -110,7 +110,7 @@ class ChatAppTest {
         bob.ack("sendMessage", "hi ada");
         List<List<Object>> both = ada.awaitCount("receiveMessage", 2);
         assertThat(first(both.get(1)).get("id")).as("the ids of two different messages").isNotEqualTo(first(both.get(0)).get("id"));
-        assertThat(app.history.messages()).as("the history after two messages").extracting(ChatApp.ChatMessage::text)
+        assertThat(app.history.messages()).as("the history after two messages").extracting(ChatMessage::text)
                 .containsExactly("hello bob", "hi ada");
     }
 
@@ -139,7 +139,7 @@ class ChatAppTest {
         String text = "y".repeat(ChatApp.MAX_TEXT);
         assertThat(first(bob.ack("sendMessage", "  " + text + "  "))).as("the ack of 500 characters with spaces around")
                 .containsEntry("ok", true);
-        assertThat(app.history.messages()).as("the history after it").extracting(ChatApp.ChatMessage::text)
+        assertThat(app.history.messages()).as("the history after it").extracting(ChatMessage::text)
                 .containsExactly(text);
     }
 

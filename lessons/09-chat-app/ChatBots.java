@@ -1,3 +1,10 @@
+// The library sources this lesson compiles with (JBang reads //SOURCES of a file named by //SOURCES too):
+//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class ChatHistory {
     private final int capacity;
-    private final Deque<ChatApp.ChatMessage> messages = new ArrayDeque<>();
+    private final Deque<ChatMessage> messages = new ArrayDeque<>();
 
     /** A history that keeps the last {@code capacity} messages. */
     ChatHistory(int capacity) {
@@ -20,13 +20,13 @@ final class ChatHistory {
     }
 
     /** Adds a message at the end; when the history is full, the oldest message is dropped. */
-    synchronized void add(ChatApp.ChatMessage message) {
+    synchronized void add(ChatMessage message) {
         // TODO 2: add the message at the end and drop the oldest ones beyond capacity (task 2)
         throw new UnsupportedOperationException("TODO 2: keep the message in the history");
     }
 
     /** The messages kept, oldest first (a copy: safe to send while others add). */
-    synchronized List<ChatApp.ChatMessage> messages() {
+    synchronized List<ChatMessage> messages() {
         return List.copyOf(messages);
     }
 

@@ -19,8 +19,8 @@ import relaylab.realtime.testing.RealtimeFixture;
 /** Task 4 on the client: every message once on screen, even across a storm of drops. */
 @Tag("task:4")
 class ChatTabTest {
-    private static StayingConnected.Message message(long offset, String id) {
-        return new StayingConnected.Message(offset, id, "ada", "text " + id, 0);
+    private static Message message(long offset, String id) {
+        return new Message(offset, id, "ada", "text " + id, 0);
     }
 
     @Test
@@ -32,7 +32,7 @@ class ChatTabTest {
         assertThat(screen.show(message(1, "a"))).as("show(a) again, e.g. from a catch-up").isFalse();
         assertThat(screen.show(message(3, "c"))).as("show(c) the first time").isTrue();
         assertThat(screen.show(message(3, "c"))).as("show(c) again").isFalse();
-        assertThat(screen.messages()).extracting(StayingConnected.Message::id).as("ids on screen").containsExactly("a", "b", "c");
+        assertThat(screen.messages()).extracting(Message::id).as("ids on screen").containsExactly("a", "b", "c");
         assertThat(screen.duplicatesFiltered()).as("repeats skipped").isEqualTo(2);
         assertThat(screen.lastOffset()).as("the last offset, sent when reconnecting").isEqualTo(3L);
         assertThat(screen.count()).as("the running count").isEqualTo("received 3, lost 0, duplicated 0");
@@ -79,10 +79,10 @@ class ChatTabTest {
                 assertThat(said.get()).as("messages said").isEqualTo(2000);
                 assertThat(proxy.dropped()).as("connections the proxy dropped").isGreaterThanOrEqualTo(100);
                 for (ChatTab tab : List.of(ada, bob)) {
-                    List<StayingConnected.Message> screen = tab.screen.messages();
+                    List<Message> screen = tab.screen.messages();
                     Set<String> ids = new HashSet<>();
                     int duplicated = 0;
-                    for (StayingConnected.Message m : screen) {
+                    for (Message m : screen) {
                         if (!ids.add(m.id())) {
                             duplicated++;
                         }

@@ -9,7 +9,7 @@ import relaylab.workbook.Task;
  * which the tab sends when it reconnects. The page does the same in index.html's show(msg).
  */
 final class Screen {
-    private final List<StayingConnected.Message> messages = new ArrayList<>();   // guarded by this
+    private final List<Message> messages = new ArrayList<>();   // guarded by this
     private final Set<String> shownIds = new HashSet<>();
     private Long lastOffset;
     private int duplicatesFiltered;
@@ -19,7 +19,7 @@ final class Screen {
                     + " Here and in the page's show(msg): skip a message whose id was shown already (count it in"
                     + " duplicatesFiltered and return false). In StayingConnected.post, return the kept message when its id"
                     + " is known instead of posting it again.")
-    synchronized boolean show(StayingConnected.Message message) {
+    synchronized boolean show(Message message) {
         // TODO 4: skip a message whose id was shown already (count it in duplicatesFiltered, return false); else add it
         // TODO 4: to messages, keep the highest offset in lastOffset and return true (task 4)
         throw new UnsupportedOperationException("TODO 4: show each message once");
@@ -31,7 +31,7 @@ final class Screen {
     }
 
     /** What is on screen, in order. */
-    synchronized List<StayingConnected.Message> messages() {
+    synchronized List<Message> messages() {
         return List.copyOf(messages);
     }
 
@@ -42,12 +42,12 @@ final class Screen {
 
     /** received, lost (offsets missing between the first and the last shown) and duplicated (ids shown twice). */
     synchronized String count() {
-        long distinctIds = messages.stream().map(StayingConnected.Message::id).distinct().count();
+        long distinctIds = messages.stream().map(Message::id).distinct().count();
         long lost = 0;
         if (!messages.isEmpty()) {
-            long max = messages.stream().mapToLong(StayingConnected.Message::offset).max().getAsLong();
-            long min = messages.stream().mapToLong(StayingConnected.Message::offset).min().getAsLong();
-            lost = max - min + 1 - messages.stream().mapToLong(StayingConnected.Message::offset).distinct().count();
+            long max = messages.stream().mapToLong(Message::offset).max().getAsLong();
+            long min = messages.stream().mapToLong(Message::offset).min().getAsLong();
+            lost = max - min + 1 - messages.stream().mapToLong(Message::offset).distinct().count();
         }
         return "received " + messages.size() + ", lost " + lost + ", duplicated " + (messages.size() - distinctIds);
     }

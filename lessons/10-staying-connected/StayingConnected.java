@@ -6,17 +6,7 @@
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
-//SOURCES Heartbeat.java
-//SOURCES Backoff.java
-//SOURCES Screen.java
-//SOURCES ChatTab.java
-//SOURCES FlakyProxy.java
-//SOURCES FlakyChat.java
+//SOURCES Heartbeat.java Backoff.java Screen.java ChatTab.java ChatEvents.java FlakyProxy.java FlakyChat.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
@@ -30,14 +20,14 @@ import java.util.function.LongSupplier;
 import picocli.CommandLine;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
-import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.TodoRecorder;
 import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 
 /**
  * Lesson 10: a chat that survives a bad network. Every message gets the next offset; a tab that comes back
- * sends the last offset it saw and gets what it missed (the tabs: ChatTab.java and index.html).
+ * sends the last offset it saw and gets what it missed (the tabs: ChatTab.java and index.html). Given beside it:
+ * ChatEvents.java (what travels: Message, Catchup; the check of a say), FlakyChat.java (the demo).
  */
 @Lesson(number = 10, title = "Staying connected",
         summary = "Heartbeats that notice a dead peer, reconnection with backoff and jitter, resuming from the last"
@@ -48,12 +38,6 @@ public class StayingConnected {
     static final int KEEP = 1000;                                  // messages kept for clients that come back
     static final Duration KEEP_FOR = Duration.ofMinutes(2);
     static final String LIVE = "live";                             // the room of sockets that are caught up
-
-    /** A chat message; offset orders all of them, id is chosen by the sender's tab (the same when it resends). */
-    record Message(long offset, String id, String from, String text, long at) { }
-
-    /** What a socket gets when it connects: what it missed (resumed) or the recent history (not resumed). */
-    record Catchup(boolean resumed, List<Message> messages) { }
 
     @Task(number = 5, title = "Show the connection state",
             hint = "In index.html, describe(s) turns a state into the status line: 'reconnecting in ' + s.seconds.toFixed(1)"
@@ -66,7 +50,7 @@ public class StayingConnected {
     long lastOffset;                                     // the newest message's offset, 0 before any; guarded by this
     LongSupplier clock = System::currentTimeMillis;      // tests move time forward
     final RealtimeServer server;
-    final TodoRecorder unfinished = new TodoRecorder(StayingConnected::refused);
+    final TodoRecorder unfinished = new TodoRecorder(ChatEvents::refused);
 
     /** Serves the page and sets the heartbeat; main and the tests both use it. */
     static void configure(RealtimeConfig config) {
@@ -77,8 +61,8 @@ public class StayingConnected {
         this.server = server;
         server.onHandlerError(unfinished);
         server.on("connection", socket -> {
-            socket.data().put("name", socket.handshake().auth().get("name") instanceof String s && !s.isBlank() ? s : "guest");
-            socket.on("say", (args, ack) -> ack.send(say(socket, args)));
+            String name = socket.handshake().auth().get("name") instanceof String s && !s.isBlank() ? s : "guest";
+            socket.on("say", (args, ack) -> ack.send(ChatEvents.say(args, (id, text) -> post(id, name, text))));
             synchronized (this) {   // post waits meanwhile: nothing slips between the catch-up and the live room
                 Object offset = socket.handshake().auth().get("offset");
                 socket.emit("catchup", catchUp(offset instanceof Number n ? n.longValue() : null));
@@ -111,19 +95,6 @@ public class StayingConnected {
         while (!recent.isEmpty() && (recent.size() > KEEP || recent.peekFirst().at() < tooOld)) {
             byId.remove(recent.removeFirst().id());
         }
-    }
-
-    /** Checks a say event ({id, text}) and posts it; the ack is {ok: true, offset} or {ok: false, error}. */
-    private Map<String, Object> say(RealtimeSocket socket, List<Object> args) {
-        if (args.isEmpty() || !(args.get(0) instanceof Map<?, ?> m) || !(m.get("id") instanceof String id)
-                || !(m.get("text") instanceof String text) || id.isBlank() || text.isBlank()) {
-            return refused("say needs {id, text}, both non-empty strings.");
-        }
-        return Map.of("ok", true, "offset", post(id, (String) socket.data().get("name"), text.strip()).offset());
-    }
-
-    private static Map<String, Object> refused(String error) {
-        return Map.of("ok", false, "error", error);
     }
 
     public static void main(String[] args) {

@@ -45,12 +45,12 @@ class StayingConnectedTest {
         return client;
     }
 
-    private static StayingConnected.Catchup catchup(TestClient client) {
-        return RealtimeJson.convert(client.received("catchup").get(0).get(0), StayingConnected.Catchup.class);
+    private static Catchup catchup(TestClient client) {
+        return RealtimeJson.convert(client.received("catchup").get(0).get(0), Catchup.class);
     }
 
-    private static List<Long> offsets(List<StayingConnected.Message> messages) {
-        return messages.stream().map(StayingConnected.Message::offset).toList();
+    private static List<Long> offsets(List<Message> messages) {
+        return messages.stream().map(Message::offset).toList();
     }
 
     private static Map<String, Object> say(TestClient client, String id, String text) {
@@ -78,9 +78,9 @@ class StayingConnectedTest {
         assertThat(say(bob, "b1", "two")).as("the ack of the second message").containsEntry("offset", 2);
         assertThat(say(ada, "a2", "three")).as("the ack of the third message").containsEntry("offset", 3);
         List<List<Object>> heard = bob.awaitCount("message", 3, WAIT);
-        List<Long> got = heard.stream().map(args -> RealtimeJson.convert(args.get(0), StayingConnected.Message.class).offset()).toList();
+        List<Long> got = heard.stream().map(args -> RealtimeJson.convert(args.get(0), Message.class).offset()).toList();
         assertThat(got).as("offsets of the messages bob received").containsExactly(1L, 2L, 3L);
-        StayingConnected.Message first = RealtimeJson.convert(heard.get(0).get(0), StayingConnected.Message.class);
+        Message first = RealtimeJson.convert(heard.get(0).get(0), Message.class);
         assertThat(first.from()).as("from of the first message").isEqualTo("ada");
         assertThat(first.id()).as("id of the first message: the sender's").isEqualTo("a1");
     }
@@ -91,7 +91,7 @@ class StayingConnectedTest {
     void resumesFromTheOffset() {
         postMany(5);
         TestClient back = tab("ada", 2);
-        StayingConnected.Catchup c = catchup(back);
+        Catchup c = catchup(back);
         assertThat(c.resumed()).as("resumed, for offset 2 of 5").isTrue();
         assertThat(offsets(c.messages())).as("offsets sent to a client that saw up to 2").containsExactly(3L, 4L, 5L);
         TestClient upToDate = tab("bob", 5);
@@ -107,7 +107,7 @@ class StayingConnectedTest {
         List<Long> kept = LongStream.rangeClosed(6, 1005).boxed().toList();
         for (Object offset : new Object[] {null, 99_999, 2, "abc"}) {
             TestClient client = tab("c" + offset, offset);
-            StayingConnected.Catchup c = catchup(client);
+            Catchup c = catchup(client);
             assertThat(c.resumed()).as("resumed, for offset " + offset + " (1,000 kept: 6 to 1005)").isFalse();
             assertThat(offsets(c.messages())).as("offsets sent for offset " + offset).isEqualTo(kept);
         }
@@ -123,7 +123,7 @@ class StayingConnectedTest {
         postMany(3);
         now.addAndGet(StayingConnected.KEEP_FOR.toMillis() + 1);
         app.post("late", "bot", "after a long pause");
-        StayingConnected.Catchup c = catchup(tab("ada", 1));
+        Catchup c = catchup(tab("ada", 1));
         assertThat(c.resumed()).as("resumed, for offset 1 when 2 and 3 are forgotten").isFalse();
         assertThat(offsets(c.messages())).as("offsets sent: only what is kept").containsExactly(4L);
     }
@@ -150,7 +150,7 @@ class StayingConnectedTest {
             List<Long> got = new ArrayList<>(offsets(catchup(c).messages()));
             long expectedLive = 350 - (got.isEmpty() ? 10L * i : got.get(got.size() - 1));
             for (List<Object> args : c.awaitCount("message", (int) expectedLive, WAIT)) {
-                got.add(RealtimeJson.convert(args.get(0), StayingConnected.Message.class).offset());
+                got.add(RealtimeJson.convert(args.get(0), Message.class).offset());
             }
             assertThat(got).as("offsets client " + i + " received (it came back with offset " + 10 * i + ")")
                     .isEqualTo(LongStream.rangeClosed(10L * i + 1, 350).boxed().toList());
@@ -171,7 +171,7 @@ class StayingConnectedTest {
         fx.sync();
         assertThat(bob.received("message")).as("messages bob received (hello twice means the resend was posted again)")
                 .hasSize(2);
-        assertThat(RealtimeJson.convert(heard.get(1).get(0), StayingConnected.Message.class).text()).isEqualTo("next");
+        assertThat(RealtimeJson.convert(heard.get(1).get(0), Message.class).text()).isEqualTo("next");
         assertThat(catchup(tab("carol", null)).messages()).as("messages kept").hasSize(2);
     }
 }

@@ -8,23 +8,10 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS redis.clients:jedis:8.0.2
 //DEPS com.github.codemonstur:embedded-redis:1.4.4
-//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
-//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java
-//SOURCES ../../common/src/main/java/relaylab/store/LessonData.java
-//SOURCES ChatStore.java
-//SOURCES Presence.java
-//SOURCES SaveQueue.java
-//SOURCES Inspect.java
-//SOURCES Heartbeat.java
-//SOURCES RedisChatRunner.java
+//SOURCES ChatStore.java Presence.java SaveQueue.java RedisOutage.java Inspect.java Heartbeat.java RedisChatEvents.java RedisChatRunner.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,7 +29,8 @@ import relaylab.workbook.Lesson;
 /**
  * Lesson 11: lesson 09's chat with its data in Redis, so history, names and presence survive a restart and are
  * shared by every chat server on the same Redis; when Redis goes down, the chat goes on. The Redis commands are
- * in ChatStore, Presence, SaveQueue and Inspect; this file wires them to the sockets. RedisChatRunner runs it.
+ * in ChatStore, Presence, SaveQueue and Inspect; this file wires them to the sockets. Given beside it:
+ * RedisChatEvents.java (the ack, reading what clients send), RedisChatRunner.java (the command line and demo).
  */
 @Lesson(number = 11, title = "Redis",
         summary = "The chat's history in a Redis Stream, unique names with SET NX, presence with heartbeats,"
@@ -51,14 +39,6 @@ public class RedisChat implements AutoCloseable {
     static final int HISTORY_COUNT = 50;
     static final int MAX_TEXT = 500;
     static final int MAX_NAME = 20;
-
-    /** The acknowledgement of register and sendMessage: ok (with the name), or an error sentence for the user. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Reply(boolean ok, String error, String username) {
-        static Reply refused(String error) {
-            return new Reply(false, error, null);
-        }
-    }
 
     /** Keys start with prefix; heartbeat paces presence; queueCapacity bounds what waits while Redis is down. */
     record Settings(String prefix, Duration heartbeat, int queueCapacity, Consumer<String> log) {
@@ -87,9 +67,9 @@ public class RedisChat implements AutoCloseable {
         queue = new SaveQueue(store, settings.queueCapacity(), saved -> server.emit("messageSaved", saved), settings.log());
         server.onHandlerError(unfinished);
         server.on("connection", socket -> {
-            socket.on("register", (args, ack) -> ack.send(register(socket, text(args))));
-            socket.on("sendMessage", (args, ack) -> ack.send(sendMessage(socket, text(args))));
-            socket.on("resume", (args, ack) -> ack.send(queue.orElse(() -> store.after(text(args), HISTORY_COUNT), List.of())));
+            socket.on("register", (args, ack) -> ack.send(register(socket, RedisChatEvents.text(args))));
+            socket.on("sendMessage", (args, ack) -> ack.send(sendMessage(socket, RedisChatEvents.text(args))));
+            socket.on("resume", (args, ack) -> ack.send(queue.orElse(() -> store.after(RedisChatEvents.text(args), HISTORY_COUNT), List.of())));
             socket.onDisconnect(reason -> leave(socket));
         });
         heartbeat = new Heartbeat(this, settings.heartbeat());
@@ -132,10 +112,6 @@ public class RedisChat implements AutoCloseable {
             queue.orElse(() -> store.release(name, socket.id()) & presence.leave(name), false);
             heartbeat.sendOnlineUsers(false);
         }
-    }
-
-    private static String text(List<Object> args) {
-        return args.size() > 0 && args.get(0) instanceof String s ? s : null;
     }
 
     /** Stops the heartbeat and the retries (the server and Redis are closed by whoever started them). */

@@ -1,3 +1,12 @@
+// The library sources this lesson compiles with (JBang reads //SOURCES of a file named by //SOURCES too):
+//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
+//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java
+//SOURCES ../../common/src/main/java/relaylab/store/LessonData.java
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;

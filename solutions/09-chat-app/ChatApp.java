@@ -6,20 +6,11 @@
 //DEPS org.slf4j:slf4j-jdk14:2.0.17
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
 //DEPS info.picocli:picocli:4.7.7
-//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
-//SOURCES UserRegistry.java
-//SOURCES ChatHistory.java
-//SOURCES ChatBots.java
+//SOURCES UserRegistry.java ChatHistory.java ChatEvents.java ChatBots.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
@@ -30,7 +21,8 @@ import relaylab.workbook.Task;
 
 /**
  * Lesson 09: the whole chat. A user registers a name, gets the history, sends messages that everyone
- * receives with an id, the sender's name and the time, sees who is typing and who is online.
+ * receives with an id, the sender's name and the time, sees who is typing and who is online. Given beside it:
+ * ChatEvents.java (what travels: ChatMessage, Typing, Reply), ChatBots.java (the demo).
  */
 @Lesson(number = 9, title = "Chat app",
         summary = "The full chat: register a username, history for newcomers, messages with id/user/text/time,"
@@ -38,24 +30,6 @@ import relaylab.workbook.Task;
 public class ChatApp {
     static final int HISTORY_SIZE = 100;
     static final int MAX_TEXT = 500;
-
-    /** One chat message, as every client receives it in receiveMessage and in chatHistory. */
-    record ChatMessage(String id, String user, String text, String time) {
-    }
-
-    /** Someone started or stopped typing (the typing event). */
-    record Typing(String user, boolean typing) {
-    }
-
-    /** The acknowledgement of sendMessage: ok, or an error sentence for the user. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Reply(boolean ok, String error) {
-        static final Reply OK = new Reply(true, null);
-
-        static Reply refused(String error) {
-            return new Reply(false, error);
-        }
-    }
 
     @Task(number = 6, title = "Show each message safely: \"You\" or the name",
             hint = "In index.html, renderMessage(msg) builds the <li class=\"message\"> with document.createElement and"
@@ -80,14 +54,14 @@ public class ChatApp {
         server.onHandlerError(unfinished);
         server.on("connection", socket -> {
             socket.on("register", (args, ack) -> {
-                UserRegistry.Registration registration = users.register(socket.id(), text(args));
+                UserRegistry.Registration registration = users.register(socket.id(), ChatEvents.text(args));
                 ack.send(registration);
                 if (registration.ok()) {
                     welcome(socket);
                     sendOnlineUsers();
                 }
             });
-            socket.on("sendMessage", (args, ack) -> ack.send(sendMessage(socket, text(args))));
+            socket.on("sendMessage", (args, ack) -> ack.send(sendMessage(socket, ChatEvents.text(args))));
             socket.on("typing", args -> typing(socket, args.size() > 0 && Boolean.TRUE.equals(args.get(0))));
             socket.onDisconnect(reason -> leave(socket));
         });
@@ -145,13 +119,6 @@ public class ChatApp {
         if (users.unregister(socket.id()) != null) {
             sendOnlineUsers();
         }
-    }
-
-    // ------------------------------------------------------------------ given: plumbing (the demo: ChatBots.java)
-
-    /** The first argument when it is a string, else null (a client may send anything). */
-    private static String text(List<Object> args) {
-        return args.size() > 0 && args.get(0) instanceof String s ? s : null;
     }
 
     public static void main(String[] args) {

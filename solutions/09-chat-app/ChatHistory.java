@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class ChatHistory {
     private final int capacity;
-    private final Deque<ChatApp.ChatMessage> messages = new ArrayDeque<>();
+    private final Deque<ChatMessage> messages = new ArrayDeque<>();
 
     /** A history that keeps the last {@code capacity} messages. */
     ChatHistory(int capacity) {
@@ -20,7 +20,7 @@ final class ChatHistory {
     }
 
     /** Adds a message at the end; when the history is full, the oldest message is dropped. */
-    synchronized void add(ChatApp.ChatMessage message) {
+    synchronized void add(ChatMessage message) {
         messages.addLast(message);
         if (messages.size() > capacity) {
             messages.removeFirst();
@@ -28,7 +28,7 @@ final class ChatHistory {
     }
 
     /** The messages kept, oldest first (a copy: safe to send while others add). */
-    synchronized List<ChatApp.ChatMessage> messages() {
+    synchronized List<ChatMessage> messages() {
         return List.copyOf(messages);
     }
 

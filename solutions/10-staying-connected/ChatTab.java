@@ -111,7 +111,7 @@ final class ChatTab implements AutoCloseable {
         heartbeat = h;
         c.onPing(h::pinged);
         c.on("catchup", args -> caughtUp(args.get(0)));
-        c.on("message", args -> guarded(() -> screen.show(RealtimeJson.convert(args.get(0), StayingConnected.Message.class))));
+        c.on("message", args -> guarded(() -> screen.show(RealtimeJson.convert(args.get(0), Message.class))));
         c.onConnect(() -> connected(c, h));
         c.onDisconnect(reason -> lost(c, "disconnected (" + reason + ")"));
         c.onConnectError(error -> lost(c, "cannot connect (" + error + ")"));
@@ -132,7 +132,7 @@ final class ChatTab implements AutoCloseable {
 
     private void caughtUp(Object catchup) {
         guarded(() -> {
-            StayingConnected.Catchup c = RealtimeJson.convert(catchup, StayingConnected.Catchup.class);
+            Catchup c = RealtimeJson.convert(catchup, Catchup.class);
             long recovered = c.messages().stream().filter(screen::show).count();
             log.accept(name + ": " + (c.resumed() ? "back, " + recovered + " missed message" + (recovered == 1 ? "" : "s") + " recovered"
                     : "got the recent history, " + recovered + " messages new to this tab"));

@@ -1,3 +1,10 @@
+// The library sources this lesson compiles with (JBang reads //SOURCES of a file named by //SOURCES too):
+//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +105,7 @@ final class FlakyChat {
         Heartbeat.deadAfter(StayingConnected.PING_INTERVAL, StayingConnected.PING_TIMEOUT);
         Backoff.delayMillis(0, 0.5);
         app.catchUp(null);
-        new Screen().show(new StayingConnected.Message(1, "preflight", "lesson", "hello", 0));
+        new Screen().show(new Message(1, "preflight", "lesson", "hello", 0));
     }
 
     /** ada and bob each say a line every 2 s; every 10 s each prints its running count. */
