@@ -15,10 +15,13 @@
 //SOURCES Measure.java
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine;
 import relaylab.httpchat.ChatServer;
 import relaylab.httpchat.ChatUser;
@@ -28,8 +31,9 @@ import relaylab.workbook.Task;
 /**
  * Lesson 04: the same chat, three ways (short polling, long polling, WebSocket), measured side by
  * side on loopback: how late messages arrive, how many requests and bytes they cost, and how busy
- * the server was. Tasks 1, 3, 4 are here, task 2 in WireMeter.java; Measure.java drives the workload
- * and prints the table, Chart.java draws it, Transport.java and MemoryBoard.java are the finished chat.
+ * the server was. All four tasks are here; WireMeter.java is the byte counter that runs your pump, Measure.java
+ * drives the workload and prints the table, Chart.java draws it, Transport.java and MemoryBoard.java are the
+ * finished chat.
  */
 @Lesson(number = 4, title = "Polling vs WebSocket",
         summary = "Measure one chat workload over short polling, long polling and WebSocket: latency, requests, bytes, CPU.")
@@ -66,6 +70,14 @@ public class PollingVsWebSocket {
     static long percentile(List<Long> samples, double p) {
         // TODO 1: nearest rank: sort a copy, take the value at rank ceil(p / 100 * n); refuse bad input (task 1)
         throw new UnsupportedOperationException("TODO 1: compute a percentile");
+    }
+
+    @Task(number = 2, title = "Count the bytes on the wire",
+            hint = "Loop: n = from.read(buffer); stop at -1; to.write(buffer, 0, n) and to.flush() at once (holding bytes"
+                    + " back would add latency); counter.add(n). Return the total. Count what you pass on, nothing else.")
+    static long pump(InputStream from, OutputStream to, LongAdder counter) throws IOException {
+        // TODO 2: copy from -> to until the end of the stream, flushing each chunk, counting it in counter (task 2)
+        throw new UnsupportedOperationException("TODO 2: count the bytes on the wire");
     }
 
     @Task(number = 3, title = "Run one scenario",

@@ -112,7 +112,7 @@ class PollingVsWebSocketTest {
         new Random(4).nextBytes(data);
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         LongAdder counter = new LongAdder();
-        long total = WireMeter.pump(new ByteArrayInputStream(data), copy, counter);
+        long total = PollingVsWebSocket.pump(new ByteArrayInputStream(data), copy, counter);
         assertThat(copy.toByteArray()).as("the bytes that came out of pump()").isEqualTo(data);
         assertThat(counter.sum()).as("the counter after pumping 100000 bytes").isEqualTo(100_000);
         assertThat(total).as("what pump() returned").isEqualTo(100_000);
@@ -163,7 +163,7 @@ class PollingVsWebSocketTest {
                 return -1;
             }
         };
-        WireMeter.pump(in, out, new LongAdder());
+        PollingVsWebSocket.pump(in, out, new LongAdder());
         assertThat(seenBeforeSecondRead).as("what the receiving side had got when pump() went back to read more")
                 .containsExactly("first chunk");
     }

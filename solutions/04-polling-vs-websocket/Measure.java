@@ -95,7 +95,7 @@ final class Measure {
         System.out.printf("  percentile: p50 and p99 of 1, 2, ... 100 are %d and %d%n",
                 PollingVsWebSocket.percentile(oneToHundred, 50), PollingVsWebSocket.percentile(oneToHundred, 99));
         LongAdder counted = new LongAdder();
-        WireMeter.pump(new ByteArrayInputStream(new byte[4096]), OutputStream.nullOutputStream(), counted);
+        PollingVsWebSocket.pump(new ByteArrayInputStream(new byte[4096]), OutputStream.nullOutputStream(), counted);
         System.out.printf("  wire meter: pumping 4096 bytes counted %d%n", counted.sum());
         System.out.printf("%nOne chat, three transports: %d users, %.1f messages/s together, %d s each,"
                 + " short polling every %d ms%n", options.users, options.rate, options.seconds, options.interval);

@@ -15,10 +15,13 @@
 //SOURCES Measure.java
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine;
 import relaylab.httpchat.ChatServer;
 import relaylab.httpchat.ChatUser;
@@ -28,8 +31,9 @@ import relaylab.workbook.Task;
 /**
  * Lesson 04: the same chat, three ways (short polling, long polling, WebSocket), measured side by
  * side on loopback: how late messages arrive, how many requests and bytes they cost, and how busy
- * the server was. Tasks 1, 3, 4 are here, task 2 in WireMeter.java; Measure.java drives the workload
- * and prints the table, Chart.java draws it, Transport.java and MemoryBoard.java are the finished chat.
+ * the server was. All four tasks are here; WireMeter.java is the byte counter that runs your pump, Measure.java
+ * drives the workload and prints the table, Chart.java draws it, Transport.java and MemoryBoard.java are the
+ * finished chat.
  */
 @Lesson(number = 4, title = "Polling vs WebSocket",
         summary = "Measure one chat workload over short polling, long polling and WebSocket: latency, requests, bytes, CPU.")
@@ -72,6 +76,21 @@ public class PollingVsWebSocket {
         Collections.sort(sorted);
         int rank = (int) Math.ceil(p / 100 * sorted.size());
         return sorted.get(Math.max(rank, 1) - 1);
+    }
+
+    @Task(number = 2, title = "Count the bytes on the wire",
+            hint = "Loop: n = from.read(buffer); stop at -1; to.write(buffer, 0, n) and to.flush() at once (holding bytes"
+                    + " back would add latency); counter.add(n). Return the total. Count what you pass on, nothing else.")
+    static long pump(InputStream from, OutputStream to, LongAdder counter) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        long total = 0;
+        for (int n = from.read(buffer); n != -1; n = from.read(buffer)) {
+            to.write(buffer, 0, n);
+            to.flush();
+            counter.add(n);
+            total += n;
+        }
+        return total;
     }
 
     @Task(number = 3, title = "Run one scenario",

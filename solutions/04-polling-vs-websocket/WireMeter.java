@@ -1,6 +1,4 @@
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -11,13 +9,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import relaylab.workbook.Task;
 import relaylab.workbook.Tasks;
 
 /**
  * A byte counter on the wire: a TCP relay on 127.0.0.1 that clients connect to instead of the
  * server. It passes every byte on unchanged and counts what goes up (client to server) and down
- * (server to client): HTTP headers, bodies, WebSocket frame headers, everything TCP carries.
+ * (server to client): HTTP headers, bodies, WebSocket frame headers, everything TCP carries. Each direction
+ * of each connection runs PollingVsWebSocket.pump (task 2). Nothing to write here.
  */
 final class WireMeter implements AutoCloseable {
     private final ServerSocket listener;
@@ -52,24 +50,9 @@ final class WireMeter implements AutoCloseable {
         return down.sum();
     }
 
-    /** The first error that stopped a relay, such as an unfinished TODO in pump(); null while all is well. */
+    /** The first error that stopped a relay, such as an unfinished TODO in pump() (task 2); null while all is well. */
     RuntimeException failure() {
         return failure.get();
-    }
-
-    @Task(number = 2, title = "Count the bytes on the wire",
-            hint = "Loop: n = from.read(buffer); stop at -1; to.write(buffer, 0, n) and to.flush() at once (holding bytes"
-                    + " back would add latency); counter.add(n). Return the total. Count what you pass on, nothing else.")
-    static long pump(InputStream from, OutputStream to, LongAdder counter) throws IOException {
-        byte[] buffer = new byte[16 * 1024];
-        long total = 0;
-        for (int n = from.read(buffer); n != -1; n = from.read(buffer)) {
-            to.write(buffer, 0, n);
-            to.flush();
-            counter.add(n);
-            total += n;
-        }
-        return total;
     }
 
     private void acceptLoop() {
@@ -104,7 +87,7 @@ final class WireMeter implements AutoCloseable {
     /** One direction of one connection; when it ends, the other side hears end-of-stream too. */
     private void relay(Socket from, Socket to, LongAdder counter) {
         try {
-            pump(from.getInputStream(), to.getOutputStream(), counter);
+            PollingVsWebSocket.pump(from.getInputStream(), to.getOutputStream(), counter);
             to.shutdownOutput();
         } catch (IOException e) {
             close(from);
