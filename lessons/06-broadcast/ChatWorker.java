@@ -1,41 +1,32 @@
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import relaylab.realtime.RealtimeJson;
-import relaylab.realtime.client.RealtimeClient;
 import relaylab.workbook.Task;
 
 /**
  * A simulated chat user: a Java client that logs what it hears the moment it arrives, and says
- * something now and then. Several of them, each in its own thread, make a busy chat room.
+ * something now and then. Several of them, each in its own thread, make a busy chat room. What it keeps
+ * (what it heard and said, the waits and counts) is given in ChatWorkerBase.java.
  */
-final class ChatWorker implements AutoCloseable {
+final class ChatWorker extends ChatWorkerBase {
     private static final List<String> PHRASES = List.of("hi all", "anyone here?", "what are you working on?",
             "coffee time", "the build is green", "brb", "nice!", "who broke main?");
 
-    private final String name;
-    private final RealtimeClient client;
     private final int messages;
     private final Duration minPause;
     private final Duration maxPause;
     private final Random random;
-    private final Consumer<String> log;
-    private final List<BroadcastChat.Message> heard = new ArrayList<>();
-    private final List<String> sent = new ArrayList<>();
-    private final AtomicInteger ownEchoes = new AtomicInteger();
 
+    /** name, client, log, ownEchoes and hear() are given in ChatWorkerBase. */
     ChatWorker(String name, String url, int messages, Duration minPause, Duration maxPause, Random random,
                Consumer<String> log) {
-        this.name = name;
+        super(name, url, log);
         this.messages = messages;
         this.minPause = minPause;
         this.maxPause = maxPause;
         this.random = random;
-        this.log = log;
-        this.client = RealtimeClient.connect(url);
         listen();
     }
 
@@ -67,62 +58,14 @@ final class ChatWorker implements AutoCloseable {
     /** Sends the n-th message: the worker's name and a phrase. */
     void say(int n) {
         String text = name + ": " + PHRASES.get(random.nextInt(PHRASES.size())) + " (#" + n + ")";
-        synchronized (this) {
-            sent.add(text);
-        }
+        said(text);
         log.accept(String.format("%-9s → %s", name, text));
         client.emit("chat", text);
-    }
-
-    /** Records a message from someone else and wakes up whoever waits in awaitHeard. */
-    private synchronized void hear(BroadcastChat.Message message) {
-        heard.add(message);
-        notifyAll();
-    }
-
-    /** Waits until this worker heard {@code count} messages from others; false if not within {@code timeout}. */
-    synchronized boolean awaitHeard(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (heard.size() < count) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return true;
     }
 
     /** Waits until connected; IllegalStateException with the reason otherwise. */
     ChatWorker awaitConnected(Duration timeout) {
         client.awaitConnected(timeout);
         return this;
-    }
-
-    String name() {
-        return name;
-    }
-
-    /** The socket id the server gave this worker (null while not connected). */
-    String id() {
-        return client.id();
-    }
-
-    synchronized List<BroadcastChat.Message> heard() {
-        return List.copyOf(heard);
-    }
-
-    synchronized List<String> sent() {
-        return List.copyOf(sent);
-    }
-
-    /** How many of its own messages came back to this worker (0 with a broadcast). */
-    int ownEchoes() {
-        return ownEchoes.get();
-    }
-
-    @Override
-    public void close() {
-        client.disconnect();
     }
 }

@@ -11,7 +11,7 @@
 //SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
-//SOURCES ChatWorker.java
+//SOURCES ChatWorker.java ChatWorkerBase.java
 //SOURCES ChatCrew.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
