@@ -217,7 +217,7 @@ public class Adapter {
                 List<WebSocketWriter> targets = lists[i];
                 Runnable write = () -> {
                     for (int k = 0, n = targets.size(); k < n; k++) {
-                        targets.get(k).send(packet);
+                        targets.get(k).queue(packet);
                     }
                 };
                 if (Thread.currentThread() == threads[i]) {

@@ -89,16 +89,33 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         return (WebSocketWriter) channel.getAttribute(KEY);
     }
 
-    /** Queues a packet (and its binary attachments) for this WebSocket; it is written after the tasks already queued. */
+    /**
+     * Sends a packet (and its binary attachments) to this WebSocket: at once in its own write when the connection is
+     * idle, else gathered with what waits. For one client's packets (an emit to one socket, the CONNECT answer).
+     */
     void send(Outbound packet) {
+        send(packet, true);
+    }
+
+    /**
+     * A broadcast's share, from the fan-out's task on this I/O thread: always queued for the flush task, which runs
+     * right after that task when the thread is idle (still one write per packet then). Not written at once, because
+     * when broadcasts pile up on the thread, a write at once plus the flush task's write would be two writes per
+     * connection per round instead of one, which doubles the socket writes and the queueing delay at high rates.
+     */
+    void queue(Outbound packet) {
+        send(packet, false);
+    }
+
+    private void send(Outbound packet, boolean atOnceWhenIdle) {
         if (Thread.currentThread() != io) {
-            execute(() -> send(packet));
+            execute(() -> send(packet, atOnceWhenIdle));
             return;
         }
         if (closing || done) {
             return;
         }
-        boolean idle = !dirty && !waiting && count == first;
+        boolean idle = atOnceWhenIdle && !dirty && !waiting && count == first;
         add(packet.textFrame());
         ByteBuffer[] binary = packet.binaryFrames();
         for (ByteBuffer b : binary) {
