@@ -63,9 +63,9 @@ final class ClassroomReporter implements AutoCloseable {
             if (outcome.kind() == Kind.REFUSED) {
                 reporter.close();
                 if (alone) {
-                    throw new GradeException(outcome.line() + " (the address is not kept)");
+                    throw new GradeException(outcome.line() + " (not joined)");
                 }
-                console.out().println(console.yellow(outcome.line() + " (the address is not kept; grading goes on)"));
+                console.out().println(console.yellow(outcome.line() + " (not joined; grading goes on)"));
                 return reporter;
             }
             ClassroomLink.remember(workbook.root(), joined);

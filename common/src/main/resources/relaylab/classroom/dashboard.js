@@ -115,7 +115,7 @@ function render() {
                 stuckCount++;
                 note += 'stuck on task ' + result.firstFailing + ' for ' + minutes(now - result.failingSince);
             } else {
-                note += 'graded ' + minutes(now - result.gradedAt) + ' ago';
+                note += now - result.gradedAt < 10000 ? 'graded just now' : 'graded ' + minutes(now - result.gradedAt) + ' ago';
             }
             row.append(cell('td', note, 'note'));
         }
