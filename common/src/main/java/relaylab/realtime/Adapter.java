@@ -1,6 +1,7 @@
 package relaylab.realtime;
 
 import org.xnio.XnioIoThread;
+import relaylab.realtime.internal.FanoutProbe;
 import relaylab.realtime.protocol.Outbound;
 import relaylab.realtime.protocol.PacketCodec;
 
@@ -165,6 +166,8 @@ public class Adapter {
         private final Outbound packet;
         private final int expected;
         private final boolean droppable;
+        // when FanoutProbe is on: the emit's time, for the emit-to-write histogram
+        private final long emitted = FanoutProbe.stamp();
         private XnioIoThread[] threads = new XnioIoThread[4];
         @SuppressWarnings("unchecked")
         private ArrayList<WebSocketWriter>[] lists = new ArrayList[4];
@@ -215,15 +218,22 @@ public class Adapter {
         void flush() {
             for (int i = 0; i < groups; i++) {
                 List<WebSocketWriter> targets = lists[i];
+                boolean handedOff = Thread.currentThread() != threads[i];
                 Runnable write = () -> {
+                    if (FanoutProbe.ON && handedOff) {
+                        FanoutProbe.handoffStarted();
+                    }
                     for (int k = 0, n = targets.size(); k < n; k++) {
-                        targets.get(k).send(packet);
+                        targets.get(k).queue(packet, emitted);
                     }
                 };
-                if (Thread.currentThread() == threads[i]) {
+                if (!handedOff) {
                     write.run();
                 } else {
                     try {
+                        if (FanoutProbe.ON) {
+                            FanoutProbe.handoffQueued(threads[i]);
+                        }
                         threads[i].execute(write);
                     } catch (RejectedExecutionException e) {
                         // the server is stopping; nothing to deliver to
