@@ -73,6 +73,7 @@ public final class ClassroomLink implements AutoCloseable {
                 .connectTimeout(WAIT).reconnectionDelay(Duration.ofMillis(500)).reconnectionDelayMax(Duration.ofSeconds(5)));
         client.onConnect(() -> {
             synchronized (lock) {
+                lastError = null;
                 lock.notifyAll();
             }
         });
@@ -224,6 +225,9 @@ public final class ClassroomLink implements AutoCloseable {
                 }
                 if (client.connected()) {
                     return Kind.SENT;
+                }
+                if (lastError != null) {
+                    return Kind.NOT_SENT;   // the last attempt failed (e.g. connection refused): no use waiting for the next
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {

@@ -34,10 +34,11 @@ final class ClassroomReporter implements AutoCloseable {
      * (in the background, while the lesson is graded).
      *
      * @param alone true when no lesson is graded: a refused join is then the command's failure (exit 2)
+     * @param sends true when this command grades a whole exercise (so a remembered join is connected)
      * @throws GradeException for a bad address or name, a refused join when {@code alone}, or options that do not go together
      */
     static ClassroomReporter start(Workbook workbook, relaylab.grader.Console console, Commands commands, String join,
-            boolean leave, String name, boolean alone) {
+            boolean leave, String name, boolean alone, boolean sends) {
         ClassroomReporter reporter = new ClassroomReporter(workbook.root(), console, commands);
         if (leave && (join != null || name != null)) {
             throw new GradeException("--leave cannot be combined with --join or --name");
@@ -82,7 +83,9 @@ final class ClassroomReporter implements AutoCloseable {
             console.out().println("Your name on the classroom dashboard is now " + joined.name() + ".");
             remembered = Optional.of(joined);
         }
-        remembered.ifPresent(j -> reporter.link = ClassroomLink.open(j));
+        if (sends) {
+            remembered.ifPresent(j -> reporter.link = ClassroomLink.open(j));
+        }
         return reporter;
     }
 

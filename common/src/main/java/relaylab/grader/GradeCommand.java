@@ -120,7 +120,8 @@ public final class GradeCommand implements Callable<Integer> {
         if (timeout < 1) {
             throw new GradeException("--timeout must be at least 1 second, not " + timeout);
         }
-        classroom = ClassroomReporter.start(workbook, console, commands, join, leave, name, lesson == null);
+        boolean sends = lesson != null && !solution && task == null && hint == null && !reset && !diff;
+        classroom = ClassroomReporter.start(workbook, console, commands, join, leave, name, lesson == null, sends);
         try {
             return gradeOrShow(workbook);
         } finally {

@@ -157,6 +157,18 @@ class ClassroomProtocolTest {
     }
 
     @Test
+    @DisplayName("a lesson that does not compile is sent without task results; one that compiles needs at least one")
+    void notCompiling() {
+        GradeResult broken = GradeResult.fromEvent(Map.of("lesson", 5, "tasks", List.of(), "compiled", false));
+        assertThat(broken.compiled()).isFalse();
+        assertThat(broken.tasks()).isEmpty();
+        assertThatThrownBy(() -> GradeResult.fromEvent(Map.of("lesson", 5, "tasks", List.of())))
+                .hasMessageContaining("tasks must be a list of 1 to 20 tasks");
+        assertThatThrownBy(() -> GradeResult.fromEvent(Map.of("lesson", 5, "tasks", List.of(), "compiled", "no")))
+                .hasMessageContaining("compiled must be true or false");
+    }
+
+    @Test
     @DisplayName("join addresses: http://HOST:PORT/CODE is read, codes avoid look-alike characters, bad addresses say what is expected")
     void joinAddresses() {
         JoinAddress address = JoinAddress.parse(" http://192.168.1.20:4000/k7qh2m/ ");
