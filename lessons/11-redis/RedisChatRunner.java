@@ -4,7 +4,7 @@
 //SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
-//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java
+//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java ../../common/src/main/java/relaylab/store/EmbeddedRedis.java
 //SOURCES ../../common/src/main/java/relaylab/store/LessonData.java
 
 import java.nio.file.Path;

@@ -8,7 +8,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS redis.clients:jedis:8.0.2
 //DEPS com.github.codemonstur:embedded-redis:1.4.4
-//SOURCES ScaleOutEvents.java ScaleOutCluster.java
+//SOURCES ScaleOutEvents.java ScaleOutCluster.java NodeProcess.java ScaleOutProof.java ScaleOutMeasure.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
