@@ -191,6 +191,20 @@ class ClassroomJoinTest {
         assertThat(room.learnerCount()).isZero();
     }
 
+    @Test
+    @DisplayName("a join the dashboard no longer accepts (restarted with a new code) is refused once, then forgotten")
+    void restartedWithNewCode() {
+        String old = room.code().equals("AAAAAA") ? "BBBBBB" : "AAAAAA";
+        ClassroomLink.remember(root, new ClassroomLink.Joined(new JoinAddress(room.joinAddress().server(), old), "Ada",
+                UUID.randomUUID().toString()));
+        assertThat(grade("01")).as("exit status of a lesson with task 1 to do").isEqualTo(1);
+        assertThat(classroomLines()).as("lines about the classroom").hasSize(1)
+                .allMatch(l -> l.contains("refused the join: wrong join code \"" + old + "\"") && l.contains("You left that classroom"));
+        assertThat(root.resolve(".relaylab/" + ClassroomLink.FILE)).as("the refused join").doesNotExist();
+        assertThat(grade("01")).isEqualTo(1);
+        assertThat(classroomLines()).as("lines about the classroom at the next grade").isEmpty();
+    }
+
     /** The first result of lesson 01 the page is sent that matches {@code wanted} (a join resends earlier results). */
     private static Map<?, ?> awaitLesson(BlockingQueue<Map<?, ?>> seen, Predicate<Map<?, ?>> wanted) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
