@@ -2,7 +2,6 @@ package relaylab.realtime.redis;
 
 import redis.clients.jedis.BinaryJedisPubSub;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 import relaylab.realtime.Ack;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,10 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -71,8 +67,7 @@ public final class RedisAdapter extends Adapter {
     private final String channel;
     private final String requestChannel;
     private final String responseChannel;
-    private final Duration requestsTimeout;
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+        private final ClusterRequests requests;
     private final AtomicBoolean ackBroadcastLogged = new AtomicBoolean();
     private final AtomicReference<Connection> subscription = new AtomicReference<>();
     /** The pattern plus the request, response and own response channels. */
@@ -108,10 +103,10 @@ public final class RedisAdapter extends Adapter {
         super(namespace);
         this.redis = redis;
         this.uid = randomId();
-        this.requestsTimeout = requestsTimeout;
         this.channel = key + "#" + namespace.name() + "#";
         this.requestChannel = key + "-request#" + namespace.name() + "#";
         this.responseChannel = key + "-response#" + namespace.name() + "#";
+        this.requests = new ClusterRequests(redis, uid, requestChannel, requestsTimeout);
         this.subscriber = new Thread(this::subscribeLoop, "redis-adapter " + channel);
         subscriber.setDaemon(true);
         subscriber.start();
@@ -125,7 +120,7 @@ public final class RedisAdapter extends Adapter {
         }
     }
 
-    private static String randomId() {
+    static String randomId() {
         byte[] random = new byte[3];
         RANDOM.nextBytes(random);
         return HexFormat.of().formatHex(random);
@@ -235,7 +230,7 @@ public final class RedisAdapter extends Adapter {
                     String from = ClusterWire.utf8(ch);
                     try {
                         if (from.startsWith(responseChannel)) {
-                            onResponse(from, message);
+                            requests.onResponse(from, message);
                         } else if (from.equals(requestChannel)) {
                             onRequest(from, message);
                         }
@@ -290,28 +285,12 @@ public final class RedisAdapter extends Adapter {
 
     // ------------------------------------------------------------------ requests to the other servers
 
-    /** A request of this server waiting for answers: {@code expected} of them, counting this server's own for a fetch. */
-    private static final class Pending {
-        final int type;
-        final int expected;
-        final List<Object> results = new ArrayList<>();
-        final CompletableFuture<List<Object>> done = new CompletableFuture<>();
-        int answers;
-
-        Pending(int type, int expected, int answers, List<Object> results) {
-            this.type = type;
-            this.expected = expected;
-            this.answers = answers;
-            this.results.addAll(results);
-        }
-    }
-
     @Override
     public CompletableFuture<List<RemoteSocket>> fetchClusterSockets(Target target) {
         List<Object> local = new ArrayList<>(super.fetchClusterSockets(target).join());
-        Map<String, Object> request = request(ClusterWire.REMOTE_FETCH);
-        request.put("opts", opts(target));
-        return ask(request, ClusterWire.REMOTE_FETCH, "fetchSockets", local, 0).thenApply(all -> {
+        Map<String, Object> request = requests.request(ClusterWire.REMOTE_FETCH);
+        request.put("opts", ClusterRequests.opts(target));
+        return requests.ask(request, ClusterWire.REMOTE_FETCH, "fetchSockets", local, 0).thenApply(all -> {
             List<RemoteSocket> sockets = new ArrayList<>(all.size());
             for (Object item : all) {
                 sockets.add(item instanceof RemoteSocket socket ? socket : remote(item));
@@ -322,16 +301,16 @@ public final class RedisAdapter extends Adapter {
 
     @Override
     public void serverSideEmit(String event, Object[] args) {
-        Map<String, Object> request = request(ClusterWire.SERVER_SIDE_EMIT);
-        request.put("data", data(event, args));
-        publish(requestChannel, ClusterWire.json(request), "serverSideEmit('" + event + "')");
+        Map<String, Object> request = requests.request(ClusterWire.SERVER_SIDE_EMIT);
+        request.put("data", ClusterRequests.data(event, args));
+        requests.tell(request, "serverSideEmit('" + event + "')");
     }
 
     @Override
     public CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object[] args) {
-        Map<String, Object> request = request(ClusterWire.SERVER_SIDE_EMIT);
-        request.put("data", data(event, args));
-        return ask(request, ClusterWire.SERVER_SIDE_EMIT, "serverSideEmitWithAck('" + event + "')", List.of(), 1);
+        Map<String, Object> request = requests.request(ClusterWire.SERVER_SIDE_EMIT);
+        request.put("data", ClusterRequests.data(event, args));
+        return requests.ask(request, ClusterWire.SERVER_SIDE_EMIT, "serverSideEmitWithAck('" + event + "')", List.of(), 1);
     }
 
     @Override
@@ -354,135 +333,16 @@ public final class RedisAdapter extends Adapter {
 
     /** Publishes a request no one answers: the other servers apply it to their sockets (this one already did). */
     private void tellOthers(int type, Target target, String field, Object value, String what) {
-        Map<String, Object> request = request(type);
-        request.put("opts", opts(target));
+        Map<String, Object> request = requests.request(type);
+        request.put("opts", ClusterRequests.opts(target));
         request.put(field, value);
-        publish(requestChannel, ClusterWire.json(request), what);
-    }
-
-    private Map<String, Object> request(int type) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("uid", uid);
-        request.put("type", type);
-        return request;
-    }
-
-    private static Map<String, Object> opts(Target target) {
-        return Map.of("rooms", target.rooms(), "except", target.exceptWithSender());
-    }
-
-    private static List<Object> data(String event, Object[] args) {
-        List<Object> data = new ArrayList<>(args.length + 1);
-        data.add(event);
-        for (Object arg : args) {
-            data.add(RealtimeJson.mapper().convertValue(arg, Object.class));
-        }
-        return data;
-    }
-
-    /**
-     * Publishes a request with a new id and completes with {@code known} plus every answer once all servers counted
-     * on the request channel (minus {@code self}, this server when it does not answer itself) have answered.
-     */
-    private CompletableFuture<List<Object>> ask(Map<String, Object> request, int type, String what, List<Object> known, int self) {
-        long servers;
-        try {
-            servers = serverCount();
-        } catch (JedisException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException(what + " cannot reach Redis to ask the other servers ("
-                    + e.getMessage() + "); is Redis up? Only this server's sockets are known until it is", e));
-        }
-        // a fetch counts this server's own answer (known) as the first of `servers`; an ack waits for the others only
-        int expected = (int) Math.max(0, servers - self);
-        int answered = type == ClusterWire.REMOTE_FETCH ? 1 : 0;
-        if (expected <= answered) {
-            return CompletableFuture.completedFuture(known);
-        }
-        String requestId = randomId();
-        request.put("requestId", requestId);
-        Pending waiting = new Pending(type, expected, answered, known);
-        pending.put(requestId, waiting);
-        long millis = requestsTimeout.toMillis();
-        CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(() -> {
-            if (pending.remove(requestId, waiting)) {
-                int got;
-                synchronized (waiting) {
-                    got = waiting.answers - answered;
-                }
-                waiting.done.completeExceptionally(new TimeoutException("timeout reached: " + what + " got " + got + " of "
-                        + (expected - answered) + " answers from the other servers within " + millis + " ms (a server that is"
-                        + " stuck, or has no handler for a server-side emit, does not answer); channel " + requestChannel));
-            }
-        });
-        if (!publish(requestChannel, ClusterWire.json(request), what)) {
-            pending.remove(requestId);
-            waiting.done.completeExceptionally(new IllegalStateException(what + " could not be published: Redis is not"
-                    + " reachable; is it up?"));
-        }
-        return waiting.done;
-    }
-
-    /** How many servers (of this namespace) are subscribed to the request channel, this one included. */
-    private long serverCount() {
-        Object reply = redis.sendCommand(Protocol.Command.PUBSUB, "NUMSUB", requestChannel);
-        if (reply instanceof List<?> list && list.size() >= 2 && list.get(1) instanceof Number n) {
-            return n.longValue();
-        }
-        throw new JedisException("unexpected reply to PUBSUB NUMSUB " + requestChannel + ": " + (reply instanceof List<?> list
-                ? list.stream().map(item -> item instanceof byte[] b ? ClusterWire.utf8(b) : String.valueOf(item)).toList() : reply));
-    }
-
-    private boolean publish(String to, byte[] message, String what) {
-        try {
-            redis.publish(bytes(to), message);
-            return true;
-        } catch (JedisException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot publish " + what + " to Redis (" + e.getMessage()
-                    + "): the other servers do not get it; is Redis up?");
-            return false;
-        }
+        requests.tell(request, what);
     }
 
     private RemoteSocket remote(Object described) {
         Map<?, ?> s = described instanceof Map<?, ?> m ? m : Map.of();
         return remoteSocket(ClusterWire.string(s.get("id")), ClusterWire.handshake(s.get("handshake")),
                 ClusterWire.strings(s.get("rooms")), ClusterWire.data(s.get("data")));
-    }
-
-    /** An answer of another server to one of this server's requests. */
-    void onResponse(String from, byte[] message) {
-        Map<?, ?> response;
-        try {
-            response = ClusterWire.read(message);
-        } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "ignored a malformed answer on " + from + ": " + e.getMessage());
-            return;
-        }
-        Pending waiting = pending.get(String.valueOf(response.get("requestId")));
-        if (waiting == null) {
-            return;   // another server's request, or one that timed out
-        }
-        boolean complete;
-        synchronized (waiting) {
-            if (waiting.type == ClusterWire.REMOTE_FETCH) {
-                if (!(response.get("sockets") instanceof List<?> sockets)) {
-                    LOG.log(System.Logger.Level.WARNING, "ignored an answer to fetchSockets without a sockets list on " + from);
-                    return;
-                }
-                waiting.results.addAll(sockets);
-            } else {
-                waiting.results.add(response.get("data"));
-            }
-            waiting.answers++;
-            complete = waiting.answers >= waiting.expected;
-        }
-        if (complete && pending.remove(String.valueOf(response.get("requestId")), waiting)) {
-            List<Object> results;
-            synchronized (waiting) {
-                results = Collections.unmodifiableList(new ArrayList<>(waiting.results));   // answers may be null
-            }
-            waiting.done.complete(results);
-        }
     }
 
     // ------------------------------------------------------------------ requests from the other servers
@@ -503,7 +363,7 @@ public final class RedisAdapter extends Adapter {
                 ? new Target(ClusterWire.strings(opts.get("rooms")), ClusterWire.strings(opts.get("except")), null, false) : null;
         switch (type) {
             case ClusterWire.SOCKETS, ClusterWire.REMOTE_FETCH, ClusterWire.ALL_ROOMS -> {
-                if (own || requestId == null || pending.containsKey(requestId)) {
+                if (own || requestId == null || requests.waitingFor(requestId)) {
                     return;   // our own request: this server's answer is already counted
                 }
                 Map<String, Object> answer = new LinkedHashMap<>();
@@ -522,7 +382,7 @@ public final class RedisAdapter extends Adapter {
                     }
                     answer.put("sockets", sockets);
                 }
-                publish(responseChannel, ClusterWire.json(answer), "an answer to " + from);
+                requests.publish(responseChannel, ClusterWire.json(answer), "an answer to " + from);
             }
             case ClusterWire.REMOTE_JOIN, ClusterWire.REMOTE_LEAVE, ClusterWire.REMOTE_DISCONNECT -> {
                 if (own) {
@@ -555,7 +415,7 @@ public final class RedisAdapter extends Adapter {
                 } else if (type == ClusterWire.REMOTE_DISCONNECT) {
                     socket.disconnect();
                 }
-                publish(responseChannel, ClusterWire.json(Map.of("requestId", String.valueOf(requestId))), "an answer to " + from);
+                requests.publish(responseChannel, ClusterWire.json(Map.of("requestId", String.valueOf(requestId))), "an answer to " + from);
             }
             case ClusterWire.SERVER_SIDE_EMIT -> {
                 if (own) {
@@ -588,7 +448,7 @@ public final class RedisAdapter extends Adapter {
                 answer.put("type", ClusterWire.SERVER_SIDE_EMIT);
                 answer.put("requestId", requestId);
                 answer.put("data", args.length == 0 ? null : RealtimeJson.mapper().convertValue(args[0], Object.class));
-                publish(responseChannel, ClusterWire.json(answer), "the answer to the server-side emit '" + event + "'");
+                requests.publish(responseChannel, ClusterWire.json(answer), "the answer to the server-side emit '" + event + "'");
             }
         };
     }
@@ -614,12 +474,7 @@ public final class RedisAdapter extends Adapter {
                         + "); ending anyway");
             }
         }
-        for (Map.Entry<String, Pending> e : pending.entrySet()) {
-            if (pending.remove(e.getKey(), e.getValue())) {
-                e.getValue().done.completeExceptionally(new IllegalStateException("the server stopped before the other"
-                        + " servers answered"));
-            }
-        }
+        requests.failAll();
         subscriber.interrupt();
         try {
             subscriber.join(5000);
