@@ -124,22 +124,23 @@ public final class RealtimeServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(idle))
                 // closes a connection whose reads wait for data that does not come: a stalled body, a silent WebSocket
                 .setSocketOption(Options.READ_TIMEOUT, millis(idle));
-        if (maxConnections > 0) {
-            // the hard limit, counted by XNIO at accept time; ConnectionCap answers 503 from maxConnections on
-            int high = maxConnections + ConnectionCap.HEADROOM;
-            builder.setSocketOption(Options.CONNECTION_HIGH_WATER, high).setSocketOption(Options.CONNECTION_LOW_WATER, high);
-        }
-        HttpHandler root = rootHandler();
         Undertow server = builder
                 .setIoThreads(config.ioThreads > 0 ? config.ioThreads : Math.max(2, cores))
                 .setWorkerThreads(Math.max(8, cores * 4))
-                .setHandler(maxConnections > 0 ? new ConnectionCap(maxConnections, root) : root)
+                .setHandler(rootHandler())
                 .build();
         try {
             server.start();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start the realtime server on " + config.host + ":" + port
                     + " (" + e.getMessage() + "); is the port in use? Use port 0 for a free one", e);
+        }
+        try {
+            // maxConnections and running out of file descriptors: refused at accept time (see ConnectionCap)
+            ConnectionCap.install(server, maxConnections, config.maxConnections < 0);
+        } catch (RuntimeException e) {
+            server.stop();
+            throw e;
         }
         this.undertow = server;
         this.executor = server.getWorker();
