@@ -1,7 +1,9 @@
 package relaylab.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 import java.util.function.Function;
 import relaylab.bench.FanOutBench.Options;
 import relaylab.bench.FanOutBench.Run;
@@ -17,6 +19,51 @@ final class BenchReport {
                 String.format(Locale.ROOT, "%,d", s.offeredPerSecond()), String.format(Locale.ROOT, "%,.0f", s.deliveredPerSecond()),
                 millis(s.p50()), millis(s.p99()), exactMillis(s.max()), s.lost(), s.late(), s.serverMicros(), s.serverSysMicros(),
                 s.loadgenMicros(), exactMillis(s.senderLagMax()), s.load(), note);
+        if (s.instruments() != null) {
+            System.out.println(s.instruments().line());
+        }
+    }
+
+    /**
+     * Two servers' runs of the same steps, one row per offered rate (both sides' steps, ascending): delivered/s, p50,
+     * p99, server CPU per delivery, lost and whether the step kept up; "-" where a side did not run that step (it had
+     * fallen behind at a lower rate, or the other stepped down). Then both sustained rates and their ratio.
+     */
+    static List<String> sideBySide(String nameA, Run a, String nameB, Run b) {
+        TreeMap<Integer, Step> stepsA = steps(a);
+        TreeMap<Integer, Step> stepsB = steps(b);
+        TreeMap<Integer, Long> offered = new TreeMap<>();
+        stepsA.values().forEach(st -> offered.put(st.rate(), st.offeredPerSecond()));
+        stepsB.values().forEach(st -> offered.put(st.rate(), st.offeredPerSecond()));
+        List<String> lines = new ArrayList<>();
+        String side = "%12s %9s %9s %8s %6s %5s";
+        lines.add(String.format(Locale.ROOT, "side by side, same load generator and steps: %s | %s", nameA, nameB));
+        lines.add(String.format(Locale.ROOT, "%8s %11s | " + side + " | " + side, "events/s", "offered/s",
+                "delivered/s", "p50", "p99", "us/dlv", "lost", "ok", "delivered/s", "p50", "p99", "us/dlv", "lost", "ok"));
+        for (var e : offered.entrySet()) {
+            lines.add(String.format(Locale.ROOT, "%8d %11s | %s | %s", e.getKey(), String.format(Locale.ROOT, "%,d", e.getValue()),
+                    cells(stepsA.get(e.getKey()), side), cells(stepsB.get(e.getKey()), side)));
+        }
+        long sa = a.sustainedPerSecond();
+        long sb = b.sustainedPerSecond();
+        lines.add(String.format(Locale.ROOT, "sustained deliveries/s: %s %,d, %s %,d%s", nameA, sa, nameB, sb,
+                sb > 0 ? String.format(Locale.ROOT, " (%.1f x)", (double) sa / sb) : ""));
+        return lines;
+    }
+
+    private static TreeMap<Integer, Step> steps(Run r) {
+        TreeMap<Integer, Step> steps = new TreeMap<>();
+        steps.put(r.fixed().rate(), r.fixed());
+        r.rising().forEach(st -> steps.put(st.rate(), st));
+        return steps;
+    }
+
+    private static String cells(Step st, String format) {
+        if (st == null) {
+            return String.format(Locale.ROOT, format, "-", "-", "-", "-", "-", "-");
+        }
+        return String.format(Locale.ROOT, format, String.format(Locale.ROOT, "%,.0f", st.deliveredPerSecond()), millis(st.p50()),
+                millis(st.p99()), String.format(Locale.ROOT, "%.2f", st.serverMicros()), st.lost(), st.keptUp() ? "yes" : "no");
     }
 
     static String exactMillis(long nanos) {
@@ -32,7 +79,7 @@ final class BenchReport {
     }
 
     static void printMedians(Options o, List<Run> runs) {
-        System.out.printf(Locale.ROOT, "%n=== medians of %d runs ===%n", runs.size());
+        System.out.printf(Locale.ROOT, "%n=== medians of %d runs (%s) ===%n", runs.size(), o.server());
         if (o.idle() > 0) {
             System.out.printf(Locale.ROOT, "heap per idle connection (%,d idle): %.2f KB%n", o.idle(),
                     median(runs, Run::idleKbPerConnection));

@@ -12,6 +12,7 @@
 //SOURCES ../../../../../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES ../../../../../../common/src/main/java/relaylab/workbook/*.java
 //SOURCES BenchReport.java ServerChild.java LoadGen.java ClientConn.java Histogram.java RawFanOutServer.java
+//SOURCES NodeServer.java Instruments.java
 
 package relaylab.bench;
 
@@ -29,7 +30,7 @@ import relaylab.realtime.RealtimeServer;
 
 /**
  * Fan-out benchmark of relaylab's realtime server: {@code ./jbang bench} (options: --clients, --rate,
- * --seconds, --warmup, --idle, --max-rate, --runs, --server, --io-threads; --help lists them).
+ * --seconds, --warmup, --idle, --max-rate, --runs, --server, --io-threads, --compare, --instruments; --help lists them).
  *
  * <p>The server runs alone in a child JVM, so its CPU time (all its threads, GC and JIT included) and its
  * heap are measured without the load generator. The load generator is this process: ONE thread with an
@@ -54,7 +55,17 @@ public final class FanOutBench {
     static final int[] RISING_TENTHS = {20, 30, 40, 50, 65, 80, 100, 125, 160, 200, 250, 320, 400};
     static final long BEHIND_P99_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    record Options(int clients, int rate, int seconds, int warmup, int idle, int maxRate, int runs, String server, int ioThreads) {
+    record Options(int clients, int rate, int seconds, int warmup, int idle, int maxRate, int runs, String server, int ioThreads,
+                   String compare, boolean instruments) {
+        /** The same steps against another server: no idle-heap phase, no comparison of its own. */
+        Options against(String otherServer) {
+            return new Options(clients, rate, seconds, warmup, 0, maxRate, runs, otherServer, ioThreads, null, instruments);
+        }
+
+        /** These options without the comparison (when it cannot run here). */
+        Options alone() {
+            return new Options(clients, rate, seconds, warmup, idle, maxRate, runs, server, ioThreads, null, instruments);
+        }
     }
 
     /**
@@ -64,7 +75,7 @@ public final class FanOutBench {
      */
     record Step(int rate, long offeredPerSecond, long events, long expected, long delivered, long late, double deliveredPerSecond,
                 long p50, long p99, long max, double serverMicros, double serverSysMicros, double loadgenMicros, long senderLagMax,
-                String load, boolean keptUp) {
+                String load, boolean keptUp, Instruments instruments) {
         long lost() {
             return expected - delivered - late;
         }
@@ -140,27 +151,69 @@ public final class FanOutBench {
                 description = "relaylab's I/O threads; 0 = its default, one per core and at least 2 (default: ${DEFAULT-VALUE})")
         int ioThreads;
 
+        @CommandLine.Option(names = "--compare", paramLabel = "SERVER",
+                description = "also run the same steps against SERVER and print both side by side; socketio: the official "
+                        + "socket.io 4.8 server on Node (npm installs the version the interop tests pin; skipped with the "
+                        + "reason when node or npm is missing)")
+        String compare;
+
+        @CommandLine.Option(names = "--instruments",
+                description = "print where the time goes per step: frames per socket write, emit-to-write time and hand-offs "
+                        + "waiting on an I/O thread (relaylab's FanoutProbe, off unless asked), and the load generator's "
+                        + "receive-loop time")
+        boolean instruments;
+
         @Override
         public Integer call() throws Exception {
-            Options options = new Options(within("--clients", clients, 1, 20_000), within("--rate", rate, 1, 100_000),
+            Options checked = new Options(within("--clients", clients, 1, 20_000), within("--rate", rate, 1, 100_000),
                     within("--seconds", seconds, 1, 600), within("--warmup", warmup, 1, 600),
                     within("--idle", idle, 0, 50_000),
                     within("--max-rate", maxRate, 1, 100_000), within("--runs", runs, 1, 10), server,
-                    within("--io-threads", ioThreads, 0, 64));
-            if (!server.equals("relaylab") && !server.equals("raw") && !server.equals("raw-coalesced")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--server is relaylab, raw or raw-coalesced, not \"" + server + "\"");
+                    within("--io-threads", ioThreads, 0, 64), compare, instruments);
+            String wrong = check(checked);
+            if (wrong != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), wrong);
             }
-            if (!checkFileLimit(options)) {
+            if (!checkFileLimit(checked)) {
                 return 2;
+            }
+            Options other = null;
+            Options options = checked;
+            if (options.compare() != null) {
+                String missing = NodeServer.unavailable();
+                if (missing.isEmpty()) {
+                    try {
+                        NodeServer.install();
+                        other = options.against(options.compare());
+                    } catch (RuntimeException e) {
+                        System.out.println("--compare socketio skipped: socket.io could not be installed: " + e.getMessage());
+                        options = options.alone();
+                    }
+                } else {
+                    System.out.println("--compare socketio skipped: " + missing);
+                    options = options.alone();
+                }
             }
             printEnvironment(options);
             List<Run> results = new ArrayList<>();
+            List<Run> others = new ArrayList<>();
             for (int i = 1; i <= options.runs(); i++) {
                 System.out.printf(Locale.ROOT, "%n=== run %d of %d ===%n", i, options.runs());
-                results.add(runOnce(options));
+                Run run = runOnce(options);
+                results.add(run);
+                if (other != null) {
+                    System.out.printf(Locale.ROOT, "%n--- the same steps against %s (run %d of %d) ---%n", other.server(), i, options.runs());
+                    Run theirs = runOnce(other);
+                    others.add(theirs);
+                    System.out.println();
+                    BenchReport.sideBySide(options.server(), run, other.server(), theirs).forEach(System.out::println);
+                }
             }
             if (results.size() > 1) {
                 BenchReport.printMedians(options, results);
+                if (other != null) {
+                    BenchReport.printMedians(other, others);
+                }
             }
             return 0;
         }
@@ -172,6 +225,20 @@ public final class FanOutBench {
             }
             return value;
         }
+    }
+
+    /** What is wrong with options the command line could not check by itself, or null. */
+    static String check(Options o) {
+        if (!List.of("relaylab", "raw", "raw-coalesced").contains(o.server())) {
+            return "--server is relaylab, raw or raw-coalesced, not \"" + o.server() + "\"";
+        }
+        if (o.compare() != null && !o.compare().equals("socketio")) {
+            return "--compare takes socketio (the official socket.io server on Node), not \"" + o.compare() + "\"";
+        }
+        if (o.compare() != null && !o.server().equals("relaylab")) {
+            return "--compare socketio runs beside relaylab: leave --server out (it was " + o.server() + ")";
+        }
+        return null;
     }
 
     /** Each connection is one file descriptor in this process and one in the server: check the limit up front. */
@@ -211,10 +278,12 @@ public final class FanOutBench {
         System.out.println("server: " + switch (o.server()) {
                     case "raw" -> "RAW one-thread NIO fan-out, one write per delivery (the floor, not relaylab)";
                     case "raw-coalesced" -> "RAW one-thread NIO fan-out, frames waiting for a connection in one write (not relaylab)";
+                    case "socketio" -> "socket.io on Node (" + NodeServer.SCRIPT + ")";
                     default -> "relaylab RealtimeServer, " + (o.ioThreads() == 0 ? "default I/O threads" : o.ioThreads() + " I/O thread(s)");
                 }
                 + " in a child JVM " + String.join(" ", ServerChild.JVM_FLAGS)
-                + "; CPU = its whole process (all threads, GC, JIT) over each step");
+                + "; CPU = its whole process (all threads, GC, JIT) over each step"
+                + (o.compare() != null ? "; then the same steps against socket.io on Node, CPU from /proc the same way" : ""));
     }
 
     // ------------------------------------------------------------------ one run
@@ -222,16 +291,18 @@ public final class FanOutBench {
     static Run runOnce(Options o) throws Exception {
         double idleKb = Double.NaN;
         if (o.idle() > 0) {
-            try (ServerChild server = ServerChild.start(o.server(), o.ioThreads()); LoadGen gen = LoadGen.start(server.port())) {
+            try (ServerChild server = ServerChild.start(o.server(), o.ioThreads(), false); LoadGen gen = LoadGen.start(server.port(), false)) {
                 idleKb = idleHeap(o, server, gen);
             }
         }
-        try (ServerChild server = ServerChild.start(o.server(), o.ioThreads()); LoadGen gen = LoadGen.start(server.port())) {
+        try (ServerChild server = ServerChild.start(o.server(), o.ioThreads(), o.instruments());
+             LoadGen gen = LoadGen.start(server.port(), o.instruments())) {
             gen.openSender();
             gen.open(o.clients());
             gen.awaitReady(o.clients() + 1, Duration.ofSeconds(60));
             server.awaitSockets(o.clients() + 1, Duration.ofSeconds(30));
-            System.out.printf(Locale.ROOT, "fan-out: %d receivers and 1 sender connected%n", o.clients());
+            System.out.printf(Locale.ROOT, "fan-out: %d receivers and 1 sender connected%s%n", o.clients(),
+                    o.instruments() ? "; instruments on (a line under each step)" : "");
             System.out.printf(Locale.ROOT, "%8s %11s %12s %9s %9s %9s %6s %8s %14s %11s %15s %11s %6s%n", "events/s", "offered/s",
                     "delivered/s", "p50", "p99", "max", "lost", "late", "server us/dlv", "(of it sys)", "loadgen us/dlv", "send lag", "load");
             Step warm = step(gen, server, o.rate(), o.warmup(), o.clients());
@@ -300,9 +371,11 @@ public final class FanOutBench {
         long expected = events * clients;
         long cpuBefore = server.cpuNanos();
         long sysBefore = server.systemCpuNanos();
+        long[] probeBefore = server.probe();
         LoadGen.StepStats stats = gen.runStep(rate, events, expected, Duration.ofSeconds(seconds + Math.max(10, seconds)));
         long cpuAfter = server.cpuNanos();
         long sysAfter = server.systemCpuNanos();
+        long[] probeAfter = server.probe();
         long delivered = stats.delivered();
         // Behind: wait for the rest while it keeps coming (bounded), to tell late deliveries from lost ones.
         long late = delivered < expected ? gen.awaitDelivered(expected, Duration.ofSeconds(3), Duration.ofSeconds(180)) - delivered : 0;
@@ -319,7 +392,8 @@ public final class FanOutBench {
                     expected - delivered - late);
         }
         return new Step(rate, offered, events, expected, delivered, late, perSecond, stats.histogram().percentile(50), p99,
-                stats.histogram().max(), serverMicros, serverSysMicros, genMicros, stats.senderLag().max(), loadAverage(), keptUp);
+                stats.histogram().max(), serverMicros, serverSysMicros, genMicros, stats.senderLag().max(), loadAverage(), keptUp,
+                Instruments.of(probeBefore, probeAfter, stats.receiveNanos(), stats.end() - stats.start(), cpuAfter - cpuBefore));
     }
 
     /** The 1-minute load average: on a shared machine, other work shows up in the latency figures. */

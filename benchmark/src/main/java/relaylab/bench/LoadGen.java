@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * WebSocket header and, for a chat event, the "ts" number; it never builds a String for a delivery.
  */
 final class LoadGen implements AutoCloseable, Runnable {
+    /** {@code receiveNanos}: time spent handling ready connections (the receive loop), -1 unless timed. */
     record StepStats(long start, long lastDelivery, long delivered, long loadgenCpu, Histogram histogram,
-                     Histogram senderLag) {
+                     Histogram senderLag, long receiveNanos, long end) {
     }
 
     private static final int MAX_CONNECTING = 256;
@@ -33,6 +34,7 @@ final class LoadGen implements AutoCloseable, Runnable {
     private final InetSocketAddress server;
     private final Selector selector;
     private final Thread thread;
+    private final boolean timeReceive;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final byte[] request;
@@ -55,12 +57,14 @@ final class LoadGen implements AutoCloseable, Runnable {
     private volatile long delivered; // read by awaitDelivered; one writer, so ++ is safe
     private long lastDelivery;
     private long cpuAtStart;
+    private long receiveNanos;
     private Histogram histogram = new Histogram();
     private Histogram senderLag = new Histogram();
     private volatile long drainTarget = Long.MAX_VALUE;
     private StepStats finished;
 
-    private LoadGen(int port) throws IOException {
+    private LoadGen(int port, boolean timeReceive) throws IOException {
+        this.timeReceive = timeReceive;
         this.server = new InetSocketAddress("127.0.0.1", port);
         this.selector = Selector.open();
         this.request = ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:" + port
@@ -70,8 +74,9 @@ final class LoadGen implements AutoCloseable, Runnable {
         this.thread.setDaemon(true);
     }
 
-    static LoadGen start(int port) throws IOException {
-        LoadGen gen = new LoadGen(port);
+    /** {@code timeReceive}: also time the receive loop (two clock reads per ready connection; --instruments). */
+    static LoadGen start(int port, boolean timeReceive) throws IOException {
+        LoadGen gen = new LoadGen(port, timeReceive);
         gen.thread.start();
         return gen;
     }
@@ -131,6 +136,7 @@ final class LoadGen implements AutoCloseable, Runnable {
             delivered = 0;
             lastDelivery = 0;
             cpuAtStart = threads.getCurrentThreadCpuTime();
+            receiveNanos = 0;
             stepStart = System.nanoTime();
             sending = true;
         });
@@ -289,7 +295,8 @@ final class LoadGen implements AutoCloseable, Runnable {
     private void finishStep() {
         sending = false;
         long cpu = threads.getCurrentThreadCpuTime() - cpuAtStart;
-        StepStats stats = new StepStats(stepStart, lastDelivery, delivered, cpu, histogram, senderLag);
+        StepStats stats = new StepStats(stepStart, lastDelivery, delivered, cpu, histogram, senderLag,
+                timeReceive ? receiveNanos : -1, System.nanoTime());
         expected = Long.MAX_VALUE;
         synchronized (this) {
             finished = stats;
@@ -298,6 +305,16 @@ final class LoadGen implements AutoCloseable, Runnable {
     }
 
     private void onReady(SelectionKey key) {
+        if (timeReceive) {
+            long start = System.nanoTime();
+            handleReady(key);
+            receiveNanos += System.nanoTime() - start;
+        } else {
+            handleReady(key);
+        }
+    }
+
+    private void handleReady(SelectionKey key) {
         ClientConn c = (ClientConn) key.attachment();
         try {
             if (key.isConnectable()) {

@@ -18,7 +18,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import relaylab.realtime.RealtimeServer;
+import relaylab.realtime.internal.FanoutProbe;
 
 /** The realtime server under test, alone in its own JVM; driven through stdin/stdout lines. */
 final class ServerChild implements AutoCloseable {
@@ -47,13 +50,25 @@ final class ServerChild implements AutoCloseable {
         System.out.println("server pid " + process.pid() + " (attach a profiler to it if you like), port " + port);
     }
 
-    static ServerChild start(String kind, int ioThreads) throws IOException, InterruptedException {
+    /**
+     * Starts the server of {@code kind}: relaylab, raw, raw-coalesced (in a child JVM) or socketio (node, see
+     * {@link NodeServer}); {@code instruments} turns relaylab's {@code FanoutProbe} on.
+     */
+    static ServerChild start(String kind, int ioThreads, boolean instruments) throws IOException, InterruptedException {
+        if (kind.equals("socketio")) {
+            ProcessBuilder node = new ProcessBuilder(NodeServer.command()).redirectError(ProcessBuilder.Redirect.INHERIT);
+            node.environment().put("NODE_PATH", NodeServer.nodePath());
+            return new ServerChild(node.start());
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         String extra = System.getenv("RELAYLAB_BENCH_SERVER_OPTS"); // e.g. -XX:StartFlightRecording=filename=server.jfr
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        if (instruments) {
+            command.add("-Drelaylab.instruments=true");
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -87,6 +102,24 @@ final class ServerChild implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * The server's fan-out counters so far ({@code FanoutProbe.snapshot()}), or null when it keeps none (instruments
+     * off, or not relaylab).
+     */
+    long[] probe() throws IOException, InterruptedException {
+        send("probe");
+        String answer = expect("probe ", Duration.ofSeconds(10));
+        if (answer.equals("none")) {
+            return null;
+        }
+        String[] parts = answer.split(",");
+        long[] values = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            values[i] = Long.parseLong(parts[i]);
+        }
+        return values;
     }
 
     /** GCs the server, then returns {used heap bytes, direct (off-heap) buffer bytes}. */
@@ -182,6 +215,8 @@ final class ServerChild implements AutoCloseable {
                         System.out.println("heap " + memory.getHeapMemoryUsage().getUsed() + " " + directBytes());
                     }
                     case "sockets" -> System.out.println("sockets " + server.sockets().size());
+                    case "probe" -> System.out.println("probe " + (FanoutProbe.ON ? Arrays.stream(FanoutProbe.snapshot())
+                            .mapToObj(Long::toString).collect(Collectors.joining(",")) : "none"));
                     case "quit" -> {
                         server.stop();
                         return;
@@ -213,6 +248,7 @@ final class ServerChild implements AutoCloseable {
                         System.out.println("heap " + memory.getHeapMemoryUsage().getUsed() + " " + directBytes());
                     }
                     case "sockets" -> System.out.println("sockets " + raw.sockets());
+                    case "probe" -> System.out.println("probe none");
                     default -> System.out.println("unknown command " + line);
                 }
                 System.out.flush();

@@ -1,20 +1,23 @@
 package relaylab.realtime;
 
 import org.xnio.XnioIoThread;
+import relaylab.realtime.internal.FanoutProbe;
 import relaylab.realtime.protocol.Outbound;
 import relaylab.realtime.protocol.PacketCodec;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
  * Where a namespace's broadcasts go: every {@code emit} to many sockets, {@code to}, {@code except},
- * {@code socketsJoin}/{@code socketsLeave}, {@code disconnectSockets} and {@code sockets()} of a {@link Broadcast}
- * pass through the namespace's adapter. This class is the default: the sockets of this server only, the packet
+ * {@code socketsJoin}/{@code socketsLeave}, {@code disconnectSockets}, {@code sockets()} and {@code fetchSockets()} of a
+ * {@link Broadcast}, and the namespace's {@code serverSideEmit}, pass through the namespace's adapter. This class is the default: the sockets of this server only, the packet
  * encoded once and queued on each target's writer. To run several servers as one (lesson 13), subclass it,
  * override {@link #broadcast} to also tell the other servers, and call {@link #deliverLocally} with what they
  * send you. Choose the adapter with {@link RealtimeConfig#adapter}; one instance serves one namespace.
@@ -109,6 +112,47 @@ public class Adapter {
         return result;
     }
 
+    /**
+     * Called by {@link Broadcast#fetchSockets}: the matching sockets of every server of the cluster. The default
+     * completes at once with this server's sockets; an adapter for several servers also asks the others, and
+     * fails the future with a {@link java.util.concurrent.TimeoutException} saying how many answered when one is
+     * too slow.
+     */
+    public CompletableFuture<List<RemoteSocket>> fetchClusterSockets(Target target) {
+        List<RemoteSocket> result = new ArrayList<>();
+        forEachLocal(target, socket -> result.add(RemoteSocket.of(socket)));
+        return CompletableFuture.completedFuture(result);
+    }
+
+    /**
+     * Called by {@link Namespace#serverSideEmit}: sends the event to the other servers of the cluster (their
+     * {@link Namespace#onServerSideEmit} handlers), never to this one. The default does nothing: there is no
+     * other server.
+     */
+    public void serverSideEmit(String event, Object[] args) {
+    }
+
+    /**
+     * Called by {@link Namespace#serverSideEmitWithAck}: like {@link #serverSideEmit}, and completes with one
+     * answer per other server. The default completes at once with no answers (there is no other server).
+     */
+    public CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object[] args) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /**
+     * Call it when another server sent a server-side emit: runs this namespace's handlers for {@code event} on a
+     * worker thread; {@code ack} carries the first argument a handler sends back to the other server.
+     */
+    protected final void receiveServerSideEmit(String event, List<Object> args, Ack ack) {
+        namespace.server().executor().execute(() -> namespace.dispatchServerSideEmit(event, args, ack));
+    }
+
+    /** A socket another server reported (in answer to {@link #fetchClusterSockets}), for subclasses to return. */
+    protected final RemoteSocket remoteSocket(String id, Handshake handshake, Collection<String> rooms, Map<String, ?> data) {
+        return new RemoteSocket(namespace, id, handshake, rooms, data);
+    }
+
     /** Called when the server stops: release connections and threads (nothing to do in memory). */
     public void close() {
     }
@@ -165,6 +209,8 @@ public class Adapter {
         private final Outbound packet;
         private final int expected;
         private final boolean droppable;
+        // when FanoutProbe is on: the emit's time, for the emit-to-write histogram
+        private final long emitted = FanoutProbe.stamp();
         private XnioIoThread[] threads = new XnioIoThread[4];
         @SuppressWarnings("unchecked")
         private ArrayList<WebSocketWriter>[] lists = new ArrayList[4];
@@ -215,15 +261,22 @@ public class Adapter {
         void flush() {
             for (int i = 0; i < groups; i++) {
                 List<WebSocketWriter> targets = lists[i];
+                boolean handedOff = Thread.currentThread() != threads[i];
                 Runnable write = () -> {
+                    if (FanoutProbe.ON && handedOff) {
+                        FanoutProbe.handoffStarted();
+                    }
                     for (int k = 0, n = targets.size(); k < n; k++) {
-                        targets.get(k).send(packet);
+                        targets.get(k).queue(packet, emitted);
                     }
                 };
-                if (Thread.currentThread() == threads[i]) {
+                if (!handedOff) {
                     write.run();
                 } else {
                     try {
+                        if (FanoutProbe.ON) {
+                            FanoutProbe.handoffQueued(threads[i]);
+                        }
                         threads[i].execute(write);
                     } catch (RejectedExecutionException e) {
                         // the server is stopping; nothing to deliver to

@@ -7,6 +7,7 @@ import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
 import org.xnio.conduits.ConduitStreamSinkChannel;
+import relaylab.realtime.internal.FanoutProbe;
 import relaylab.realtime.protocol.Outbound;
 
 import java.io.IOException;
@@ -56,6 +57,8 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private final EngineSession owner;
     private final long limit;
     private ByteBuffer[] frames = new ByteBuffer[4];
+    // when FanoutProbe is on: each queued frame's emit time, beside frames[]; else null
+    private long[] stamps = FanoutProbe.ON ? new long[4] : null;
     private int first;
     private int count;
     private long pendingBytes;
@@ -89,20 +92,37 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         return (WebSocketWriter) channel.getAttribute(KEY);
     }
 
-    /** Queues a packet (and its binary attachments) for this WebSocket; it is written after the tasks already queued. */
+    /**
+     * Sends a packet (and its binary attachments) to this WebSocket: at once in its own write when the connection is
+     * idle, else gathered with what waits. For one client's packets (an emit to one socket, the CONNECT answer).
+     */
     void send(Outbound packet) {
+        send(packet, true, FanoutProbe.stamp());
+    }
+
+    /**
+     * A broadcast's share, from the fan-out's task on this I/O thread: always queued for the flush task, which runs
+     * right after that task when the thread is idle (still one write per packet then). Not written at once, because
+     * when broadcasts pile up on the thread, a write at once plus the flush task's write would be two writes per
+     * connection per round instead of one, which doubles the socket writes and the queueing delay at high rates.
+     */
+    void queue(Outbound packet, long emitted) {
+        send(packet, false, emitted);
+    }
+
+    private void send(Outbound packet, boolean atOnceWhenIdle, long emitted) {
         if (Thread.currentThread() != io) {
-            execute(() -> send(packet));
+            execute(() -> send(packet, atOnceWhenIdle, emitted));
             return;
         }
         if (closing || done) {
             return;
         }
-        boolean idle = !dirty && !waiting && count == first;
-        add(packet.textFrame());
+        boolean idle = atOnceWhenIdle && !dirty && !waiting && count == first;
+        add(packet.textFrame(), emitted);
         ByteBuffer[] binary = packet.binaryFrames();
         for (ByteBuffer b : binary) {
-            add(b);
+            add(b, emitted);
         }
         if (pendingBytes > limit) {
             LOG.log(System.Logger.Level.WARNING, "connection " + owner.sid + " reads too slowly: " + pendingBytes
@@ -150,7 +170,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     /** Answers a client's ping with a pong carrying the same payload (at most 125 bytes, checked by Undertow). */
     void pong(ByteBuffer payload) {
         if (!closing && !done) {
-            add(Outbound.frame(0x8A, payload));
+            add(Outbound.frame(0x8A, payload), FanoutProbe.stamp());
             markDirty();
         }
     }
@@ -211,16 +231,25 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         }
     }
 
-    private void add(ByteBuffer frame) {
+    private void add(ByteBuffer frame, long emitted) {
         if (count == frames.length) {
             if (first > 0) {
                 System.arraycopy(frames, first, frames, 0, count - first);
+                if (FanoutProbe.ON) {
+                    System.arraycopy(stamps, first, stamps, 0, count - first);
+                }
                 Arrays.fill(frames, count - first, count, null);
                 count -= first;
                 first = 0;
             } else {
                 frames = Arrays.copyOf(frames, frames.length * 2);
+                if (FanoutProbe.ON) {
+                    stamps = Arrays.copyOf(stamps, frames.length);
+                }
             }
+        }
+        if (FanoutProbe.ON) {
+            stamps[count] = emitted;
         }
         frames[count++] = frame;
         pendingBytes += frame.remaining() + FRAME_OVERHEAD;
@@ -242,8 +271,16 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         try {
             if (count > first) {
                 writes++;
+                FanoutProbe probe = FanoutProbe.ON ? FanoutProbe.current() : null;
+                if (FanoutProbe.ON) {
+                    probe.write(count - first);
+                }
                 pendingBytes -= sink.write(frames, first, count - first);
+                long now = FanoutProbe.stamp();
                 while (first < count && !frames[first].hasRemaining()) {
+                    if (FanoutProbe.ON) {
+                        probe.written(stamps[first], now);
+                    }
                     frames[first++] = null;
                     pendingBytes -= FRAME_OVERHEAD;
                 }

@@ -222,6 +222,39 @@ class WebSocketWriterTest {
     }
 
     @Test
+    @DisplayName("broadcasts that pile up on a busy I/O thread leave in one write per connection, not a write at once plus the gathered rest")
+    void piledUpBroadcastsOneWrite() throws Exception {
+        try (RealtimeFixture fx = start(Duration.ofSeconds(60)); WsClient c = new WsClient(fx.port())) {
+            c.join();
+            WebSocketChannel ch = channel(fx.server().connection(c.sid));
+            writes(ch); // the CONNECT answer's flush task has run: the connection is idle
+            CountDownLatch busy = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Long> before = CompletableFuture.supplyAsync(() -> {
+                long at = WebSocketWriter.of(ch).writes;
+                busy.countDown();
+                try {
+                    if (!release.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test did not release the I/O thread");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return at;
+            }, ch.getIoThread());
+            assertThat(busy.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the I/O thread busy").isTrue();
+            // two broadcasts while the I/O thread is busy: their hand-offs wait in its queue, one behind the other
+            fx.server().emit("b", 1);
+            fx.server().emit("b", 2);
+            release.countDown();
+            assertThat(c.nextText()).isEqualTo("42[\"b\",1]");
+            assertThat(c.nextText()).isEqualTo("42[\"b\",2]");
+            long at = before.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(writes(ch) - at).as("socket writes for two broadcasts that piled up on the I/O thread").isEqualTo(1);
+        }
+    }
+
+    @Test
     @DisplayName("slow readers together over maxQueuedBytes: the one holding most is cut off with a logged reason, the other gets all")
     void slowReadersTogether() throws Exception {
         // each flood leaves ~36 MB queued (40 MB, less what the socket buffers take), below the 64 MB per-client limit;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
+import relaylab.realtime.internal.NodePackages;
 
 /**
  * A Node.js script from src/test/node (the official socket.io server or client) run as a child process.
@@ -72,82 +73,18 @@ final class NodeScript implements AutoCloseable {
 
     private static synchronized String missingToolOnce() {
         if (missingTool == null) {
-            missingTool = missingTool();
+            String missing = NodePackages.missingTool("the socket.io interop tests", NODE, NPM);
+            missingTool = missing.isEmpty() ? "" : "Interop test skipped: " + missing;
         }
         return missingTool;
     }
 
-    private static String missingTool() {
-        for (String tool : List.of(NODE, NPM)) {
-            try {
-                Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    p.destroyForcibly();
-                    return "Interop test skipped: `" + tool + " --version` failed; install Node.js 18+ and npm";
-                }
-            } catch (IOException e) {
-                return "Interop test skipped: " + tool + " is not installed (" + e.getMessage()
-                        + "); install Node.js 18+ and npm to run the socket.io interop tests";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "Interop test skipped: interrupted while looking for " + tool;
-            }
-        }
-        return "";
-    }
-
-    /**
-     * Runs `npm ci` (exact versions from the committed package-lock.json) unless node_modules already holds
-     * what the lock file asks for.
-     */
+    /** Installs the packages of package-lock.json once per test JVM (see {@link NodePackages#install}). */
     private static synchronized void installOnce() {
-        if (installed) {
-            return;
+        if (!installed) {
+            NodePackages.install(NPM, folder(), INSTALL_TIMEOUT);
+            installed = true;
         }
-        Path dir = folder();
-        Path lock = dir.resolve("package-lock.json");
-        Path installedLock = dir.resolve("node_modules/.package-lock.json");
-        try {
-            if (!upToDate(lock, installedLock)) {
-                Process p = new ProcessBuilder(NPM, "ci", "--no-audit", "--no-fund")
-                        .directory(dir.toFile()).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!p.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException("npm ci in " + dir + " took longer than " + INSTALL_TIMEOUT);
-                }
-                if (p.exitValue() != 0) {
-                    throw new IllegalStateException("npm ci in " + dir + " failed (exit " + p.exitValue() + "):\n" + out);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not install the Node packages in " + dir, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during npm ci", e);
-        }
-        installed = true;
-    }
-
-    // npm writes node_modules/.package-lock.json after an install; same packages and versions means up to date.
-    private static boolean upToDate(Path lock, Path installedLock) throws IOException {
-        if (!Files.exists(installedLock)) {
-            return false;
-        }
-        JsonNode wanted = JSON.readTree(lock.toFile()).path("packages");
-        JsonNode have = JSON.readTree(installedLock.toFile()).path("packages");
-        var names = wanted.fieldNames();
-        while (names.hasNext()) {
-            String pkg = names.next();
-            if (pkg.isEmpty()) {
-                continue;
-            }
-            if (!wanted.path(pkg).path("version").asText().equals(have.path(pkg).path("version").asText("?"))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Starts `node <script> <args>` in the node folder. */
@@ -294,6 +231,24 @@ final class NodeScript implements AutoCloseable {
     private void appendStderr(String s) {
         synchronized (stderr) {
             stderr.append(s);
+        }
+    }
+
+    /**
+     * Stops ({@code kill -STOP}) or continues ({@code kill -CONT}) the script's process: a stopped server keeps its
+     * connections open but answers nothing, like a hung one. Skips the calling test where {@code kill} cannot run.
+     */
+    void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Assumptions.assumeTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0,
+                    "`kill -" + signal + "` failed here (" + out.trim() + "); this test needs a POSIX kill command");
+        } catch (IOException e) {
+            Assumptions.abort("`kill` cannot run here (" + e.getMessage() + "); this test needs a POSIX kill command");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while sending " + signal + " to " + name, e);
         }
     }
 
