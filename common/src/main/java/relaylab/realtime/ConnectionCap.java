@@ -61,10 +61,11 @@ final class ConnectionCap implements ChannelListener<AcceptingChannel<StreamConn
 
     /**
      * Takes over the accept of every listener of a started Undertow (0 = no cap, only the refusal when out of
-     * descriptors); {@code derived}: the limit is {@link #defaultMax()}, which the log lines then explain.
+     * descriptors); {@code derived}: the limit is {@link #defaultMax()}, which the log lines then explain. Returns
+     * what to close when the server stops (the spare descriptor).
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static void install(Undertow undertow, int max, boolean derived) {
+    static AutoCloseable install(Undertow undertow, int max, boolean derived) {
         FileLimit files = new FileLimit();
         for (Undertow.ListenerInfo info : undertow.getListenerInfo()) {
             // Undertow keeps the accepting channel and its open listener (what turns a connection into HTTP) private
@@ -74,6 +75,7 @@ final class ConnectionCap implements ChannelListener<AcceptingChannel<StreamConn
             channel.getAcceptSetter().set(cap);
             files.takeOverAccept(channel, cap::admit);
         }
+        return files;
     }
 
     /** On the accept thread, in accept order (see {@link FileLimit}): counts the connection, or refuses it. */

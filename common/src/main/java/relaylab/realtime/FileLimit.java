@@ -29,14 +29,15 @@ import java.util.Queue;
  * recovers at the first accept after descriptors are free. The loop also lets {@link ConnectionCap} count connections
  * where they are accepted, in order. The spare needs Unix (/dev/null); elsewhere the loop runs without it.
  */
-final class FileLimit {
+final class FileLimit implements AutoCloseable {
     private static final Path DEV_NULL = Path.of("/dev/null");
     /** Connections accepted in one go, as XNIO does, so that other work on the accept thread is not starved. */
     private static final int BATCH = 128;
 
     private final long limit;
     private final boolean supported;
-    private FileChannel spare;
+    private FileChannel spare;   // guarded by this
+    private boolean closed;      // guarded by this
 
     FileLimit() {
         this.limit = softLimit();
@@ -135,7 +136,7 @@ final class FileLimit {
     }
 
     /** Closes the spare descriptor, so that the next accept can take its number. */
-    private void release() {
+    private synchronized void release() {
         if (spare != null) {
             try {
                 spare.close();
@@ -147,13 +148,20 @@ final class FileLimit {
     }
 
     /** Opens the spare descriptor again; false when no descriptor is free (the limit is reached). */
-    private boolean reserve() {
-        if (!supported) {
+    private synchronized boolean reserve() {
+        if (!supported || closed) {
             return true;
         }
         if (spare == null) {
             spare = open();
         }
         return spare != null;
+    }
+
+    /** Gives the spare descriptor back, when the server stops. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        release();
     }
 }

@@ -46,6 +46,8 @@ public final class RealtimeServer implements AutoCloseable {
     private final Set<String> loggedTodos = ConcurrentHashMap.newKeySet();
     private volatile EventInterceptor[] interceptors = NO_INTERCEPTORS;
     private volatile Undertow undertow;
+    /** The accept loop's spare file descriptor (see ConnectionCap), given back at stop. */
+    private AutoCloseable acceptGuard;
     private volatile Executor executor;
     private volatile int port = -1;
     private volatile boolean stopped;
@@ -124,7 +126,7 @@ public final class RealtimeServer implements AutoCloseable {
         }
         try {
             // maxConnections and running out of file descriptors: refused at accept time (see ConnectionCap)
-            ConnectionCap.install(server, maxConnections, config.maxConnections < 0);
+            acceptGuard = ConnectionCap.install(server, maxConnections, config.maxConnections < 0);
         } catch (RuntimeException e) {
             server.stop();
             throw e;
@@ -191,6 +193,11 @@ public final class RealtimeServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "error while stopping Undertow: " + e, e);
             }
             undertow = null;
+            try {
+                acceptGuard.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "error while closing the accept loop's spare descriptor: " + e, e);
+            }
             LOG.log(System.Logger.Level.DEBUG, () -> "realtime server on port " + port + " stopped");
         }
         scheduler.shutdownNow();
