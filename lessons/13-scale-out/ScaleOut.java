@@ -15,10 +15,6 @@
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES ScaleOutCluster.java
-//SOURCES NodeProcess.java
-//SOURCES CatchUp.java
-//SOURCES ScaleOutProof.java
-//SOURCES ScaleOutMeasure.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 

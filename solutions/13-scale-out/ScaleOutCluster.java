@@ -1,3 +1,7 @@
+//SOURCES NodeProcess.java
+//SOURCES CatchUp.java
+//SOURCES ScaleOutProof.java
+//SOURCES ScaleOutMeasure.java
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.ResponseCodeHandler;

@@ -261,7 +261,7 @@ final class ScaleOutProof {
         while (System.nanoTime() < deadline && !allArrived(must)) {
             Thread.sleep(20);   // polls the counters the clients' threads fill in, until the deadline
         }
-        long delivered = users.stream().mapToLong(u -> u.received.values().stream().mapToLong(AtomicInteger::get).sum()).sum();
+        long delivered = users.stream().mapToLong(u -> ofPhase.stream().mapToLong(s -> u.count(s.text())).sum()).sum();
         long duplicates = 0;
         long unexpected = 0;
         long missing = 0;
@@ -280,7 +280,7 @@ final class ScaleOutProof {
         }
         long mustCount = must.values().stream().mapToLong(List::size).sum();
         say.accept(String.format("run " + phase + ": %d messages said, %d deliveries; of the %d that had to arrive: missing %d; duplicates %d;"
-                + " to a client they were not meant for %d", said.size(), delivered, mustCount, missing, duplicates, unexpected));
+                + " to a client they were not meant for %d", ofPhase.size(), delivered, mustCount, missing, duplicates, unexpected));
         if (missing > 0) {
             problems.add(missing + " deliveries that had to arrive are missing");
         }
