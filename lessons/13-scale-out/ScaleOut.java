@@ -9,7 +9,7 @@
 //DEPS redis.clients:jedis:8.0.2
 //DEPS com.github.codemonstur:embedded-redis:1.4.4
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
-//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java
+//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java ../../common/src/main/java/relaylab/store/EmbeddedRedis.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java

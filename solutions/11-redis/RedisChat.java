@@ -13,7 +13,7 @@
 //SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
-//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java
+//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java ../../common/src/main/java/relaylab/store/EmbeddedRedis.java
 //SOURCES ChatStore.java
 //SOURCES Presence.java
 //SOURCES SaveQueue.java

@@ -184,6 +184,34 @@ async function main() {
             s.disconnect();
             assert(attempt === 1, 'first attempt number ' + attempt);
         },
+        'reconnection delays: jitter first, then the 5 s cap, as socket.io-client (seeded random)': async () => {
+            const delay = io.Manager.backoffDelay;
+            const fixed = (r) => () => r;
+            // deviation floor(r * 0.5 * ms): subtracted when floor(r * 10) is even, added when odd
+            assert(delay(0, 1000, 5000, 0.5, fixed(0.25)) === 875, 'r 0.25, attempt 0: ' + delay(0, 1000, 5000, 0.5, fixed(0.25)));
+            assert(delay(0, 1000, 5000, 0.5, fixed(0.35)) === 1175, 'r 0.35, attempt 0: ' + delay(0, 1000, 5000, 0.5, fixed(0.35)));
+            assert(delay(3, 1000, 5000, 0.5, fixed(0.8)) === 4800, '8 s - 3.2 s is under the cap: ' + delay(3, 1000, 5000, 0.5, fixed(0.8)));
+            assert(delay(3, 1000, 5000, 0.5, fixed(0.9)) === 5000, '8 s + 3.6 s is capped: ' + delay(3, 1000, 5000, 0.5, fixed(0.9)));
+            let seed = 20261201;
+            const seeded = () => {   // a small linear congruential generator: the same numbers on every run
+                seed = (seed * 1103515245 + 12345) % 2147483648;
+                return seed / 2147483648;
+            };
+            const third = [];
+            for (let series = 0; series < 200; series++) {
+                for (let attempt = 0; attempt < 6; attempt++) {
+                    const d = delay(attempt, 1000, 5000, 0.5, seeded);
+                    const base = 1000 * Math.pow(2, attempt);
+                    assert(d >= Math.min(base / 2, 5000) && d <= Math.min(base * 1.5, 5000),
+                        'attempt ' + attempt + ' gave ' + d);
+                    if (attempt === 3) {
+                        third.push(d);
+                    }
+                }
+            }
+            assert(third.some((d) => d < 5000) && third.some((d) => d === 5000),
+                'attempt 3 (8 s ± 4 s) should end both under and at the cap: ' + third.slice(0, 10));
+        },
     };
 
     for (const [name, check] of Object.entries(checks)) {

@@ -10,13 +10,11 @@ import relaylab.realtime.protocol.Outbound;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import static relaylab.realtime.protocol.PacketCodec.abbreviate;
 
 /**
- * One Engine.IO session: its heartbeat, sending over the current transport (WebSocket, or long-polling through
+ * One Engine.IO session: its {@link Heartbeat}, sending over the current transport (WebSocket, or long-polling through
  * its {@link PollingTransport}), the upgrade from polling to a probed WebSocket, and closing. The Socket.IO
  * connection on top of it is its {@link SocketIoConnection}. Small on purpose: no thread, no buffer while idle;
  * timers live on the server's single scheduler; incoming packets are handled in order by a {@link SerialExecutor}.
@@ -33,6 +31,7 @@ final class EngineSession {
     final SocketIoConnection socketIo;
     /** The long-polling side; null for a session opened on a WebSocket. */
     final PollingTransport polling;
+    private final Heartbeat heartbeat;
 
     // all fields below are guarded by "this" (reads of ws may skip the lock); so are the polling transport's
     private volatile WebSocketChannel ws;
@@ -46,9 +45,6 @@ final class EngineSession {
     private boolean pollingDone;
     private volatile boolean closed;
     private volatile boolean clientClosed;
-    private boolean awaitingPong;
-    private int pongs;
-    private ScheduledFuture<?> heartbeat;
 
     EngineSession(String sid, RealtimeServer server, boolean polling, Map<String, String> query,
                   Map<String, List<String>> headers, String address) {
@@ -58,6 +54,7 @@ final class EngineSession {
         this.address = address;
         this.polling = polling ? new PollingTransport(this) : null;
         this.socketIo = new SocketIoConnection(this, query, headers);
+        this.heartbeat = new Heartbeat(this);
     }
 
     /** The open packet for this session. */
@@ -73,52 +70,7 @@ final class EngineSession {
         if (!socketIo.startConnectTimer()) {
             return;
         }
-        schedulePing();
-    }
-
-    // ------------------------------------------------------------------ heartbeat
-
-    private void schedulePing() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            heartbeat = server.scheduler.schedule(this::sendPing, server.config.pingInterval.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void sendPing() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            awaitingPong = true;
-            heartbeat = server.scheduler.schedule(this::pingTimedOut, server.config.pingTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        send(Outbound.PING);
-    }
-
-    private void pingTimedOut() {
-        String note = CLOSE_LINES.spend();
-        if (note != null) {
-            LOG.log(System.Logger.Level.INFO, "connection " + sid + " from " + address + " did not answer the ping within "
-                    + server.config.pingTimeout.toMillis() + " ms; closing it" + note);
-        }
-        close("ping timeout");
-    }
-
-    private void onPong() {
-        synchronized (this) {
-            if (closed || !awaitingPong) {
-                return;
-            }
-            awaitingPong = false;
-            pongs++;
-            if (heartbeat != null) {
-                heartbeat.cancel(false);
-            }
-        }
-        schedulePing();
+        heartbeat.start();
     }
 
     // ------------------------------------------------------------------ sending
@@ -335,7 +287,7 @@ final class EngineSession {
             return fail("unknown Engine.IO packet type in " + abbreviate(text), "transport error");
         }
         switch (type) {
-            case PONG -> onPong();
+            case PONG -> heartbeat.onPong();
             case MESSAGE -> socketIo.onMessage(text.substring(1));
             case CLOSE -> {
                 LOG.log(System.Logger.Level.DEBUG, () -> "connection " + sid + " sent close");
@@ -387,10 +339,7 @@ final class EngineSession {
                 return;
             }
             closed = true;
-            if (heartbeat != null) {
-                heartbeat.cancel(false);
-                heartbeat = null;
-            }
+            heartbeat.stop();
             socketIo.cancelConnectTimer();
             if (polling != null) {
                 exchange = polling.takePendingGet();
@@ -418,8 +367,9 @@ final class EngineSession {
         LOG.log(System.Logger.Level.DEBUG, () -> "connection " + sid + " closed: " + reason);
     }
 
-    synchronized int pongs() {
-        return pongs;
+    /** The client's pongs so far (tests read it). */
+    int pongs() {
+        return heartbeat.pongs();
     }
 
     synchronized boolean hasPendingPoll() {

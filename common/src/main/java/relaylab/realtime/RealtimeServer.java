@@ -3,23 +3,10 @@ package relaylab.realtime;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.PathHandler;
-import io.undertow.server.handlers.ResponseCodeHandler;
-import io.undertow.server.handlers.resource.PathResourceManager;
-import io.undertow.server.handlers.resource.ResourceHandler;
-import io.undertow.server.handlers.resource.ResourceManager;
-import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
-import io.undertow.util.StatusCodes;
 
 import org.xnio.Options;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URL;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -39,11 +26,12 @@ import java.util.function.Consumer;
  * A Socket.IO v5 server (Engine.IO v4 over WebSocket and HTTP long-polling) on Undertow, which can also
  * serve static files. Create it with {@link #create}, add handlers, {@link #start} it, and always
  * {@link #stop} it (it is AutoCloseable). Methods without a namespace act on the default namespace "/".
+ *
+ * <p>Inside: what answers which HTTP path (the Engine.IO endpoint, the browser client, static files) is {@code ServerRoutes}.
  */
 public final class RealtimeServer implements AutoCloseable {
     private static final System.Logger LOG = CoreLog.LOG;
     private static final EventInterceptor[] NO_INTERCEPTORS = new EventInterceptor[0];
-    private static final String CLIENT_SCRIPT = "relaylab/realtime/socket.io.js";
     private static final AtomicInteger SCHEDULER_COUNT = new AtomicInteger();
 
     final RealtimeConfig config;
@@ -129,7 +117,7 @@ public final class RealtimeServer implements AutoCloseable {
             int high = maxConnections + ConnectionCap.HEADROOM;
             builder.setSocketOption(Options.CONNECTION_HIGH_WATER, high).setSocketOption(Options.CONNECTION_LOW_WATER, high);
         }
-        HttpHandler root = rootHandler();
+        HttpHandler root = ServerRoutes.root(this);
         Undertow server = builder
                 .setIoThreads(config.ioThreads > 0 ? config.ioThreads : Math.max(2, cores))
                 .setWorkerThreads(Math.max(8, cores * 4))
@@ -292,6 +280,21 @@ public final class RealtimeServer implements AutoCloseable {
         return root.sockets();
     }
 
+    /** The sockets of the default namespace on every server of the cluster (see {@link Namespace#fetchSockets}). */
+    public java.util.concurrent.CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        return root.fetchSockets();
+    }
+
+    /** Sends an event to the other servers of the cluster, default namespace (see {@link Namespace#serverSideEmit}). */
+    public void serverSideEmit(String event, Object... args) {
+        root.serverSideEmit(event, args);
+    }
+
+    /** Sends an event to the other servers and collects their answers (see {@link Namespace#serverSideEmitWithAck}). */
+    public java.util.concurrent.CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object... args) {
+        return root.serverSideEmitWithAck(event, args);
+    }
+
     /** How many Engine.IO connections are open (connected or not yet joined a namespace); 0 when all is cleaned up. */
     public int connectionCount() {
         return connections.size();
@@ -363,78 +366,5 @@ public final class RealtimeServer implements AutoCloseable {
     Executor executor() {
         Executor e = executor;
         return e != null ? e : Runnable::run;
-    }
-
-    private HttpHandler rootHandler() {
-        EngineHandler engine = new EngineHandler(this);
-        HttpHandler socketIo = exchange -> {
-            String rest = exchange.getRelativePath();
-            if (rest.isEmpty() || rest.equals("/")) {
-                engine.handleRequest(exchange);
-            } else if (rest.equals("/socket.io.js")) {
-                serveClientScript(exchange);
-            } else {
-                exchange.setStatusCode(StatusCodes.NOT_FOUND);
-                exchange.endExchange();
-            }
-        };
-        PathHandler paths = new PathHandler(staticHandler());
-        paths.addPrefixPath("/socket.io", socketIo);
-        return paths;
-    }
-
-    private HttpHandler staticHandler() {
-        ResourceManager manager = null;
-        if (config.staticDir != null) {
-            if (!java.nio.file.Files.isDirectory(config.staticDir)) {
-                LOG.log(System.Logger.Level.WARNING, "static directory " + config.staticDir.toAbsolutePath()
-                        + " does not exist; every page will be 404");
-            }
-            manager = new PathResourceManager(config.staticDir);
-        } else if (config.staticClasspath != null) {
-            ClassLoader loader = config.staticLoader;
-            String prefix = config.staticClasspath.replaceAll("^/+|/+$", "");
-            if (!prefix.isEmpty() && loader.getResource(prefix) == null
-                    && loader.getResource(prefix + "/index.html") == null) {
-                LOG.log(System.Logger.Level.WARNING, "static folder \"" + config.staticClasspath + "\" is not on the classpath"
-                        + " of " + loader + "; every page will be 404 (put the folder on the classpath: in a JBang script list"
-                        + " the files with //FILES, in Maven under src/main/resources; or use cfg.staticDir(Path))");
-            }
-            manager = new ClassPathFiles(loader, prefix);
-        }
-        if (manager == null) {
-            return ResponseCodeHandler.HANDLE_404;
-        }
-        HttpHandler files = new ResourceHandler(manager, ResponseCodeHandler.HANDLE_404).setWelcomeFiles("index.html");
-        if (config.pageHeaders.isEmpty()) {
-            return files;
-        }
-        Map<String, String> headers = Map.copyOf(config.pageHeaders);
-        return exchange -> {
-            headers.forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
-            files.handleRequest(exchange);
-        };
-    }
-
-    private void serveClientScript(HttpServerExchange exchange) throws IOException {
-        URL url = RealtimeServer.class.getClassLoader().getResource(CLIENT_SCRIPT);
-        if (url == null && config.staticLoader != null) {
-            url = config.staticLoader.getResource(CLIENT_SCRIPT);
-        }
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        if (url == null && context != null) {
-            url = context.getResource(CLIENT_SCRIPT);
-        }
-        if (url == null) {
-            exchange.setStatusCode(StatusCodes.NOT_FOUND);
-            exchange.getResponseSender().send("the browser client " + CLIENT_SCRIPT + " is not on the classpath");
-            return;
-        }
-        byte[] bytes;
-        try (InputStream in = url.openStream()) {
-            bytes = in.readAllBytes();
-        }
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/javascript; charset=UTF-8");
-        exchange.getResponseSender().send(ByteBuffer.wrap(bytes));
     }
 }

@@ -5,10 +5,7 @@ import relaylab.realtime.protocol.PacketCodec;
 import relaylab.realtime.protocol.PacketType;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -28,6 +23,8 @@ import java.util.function.Consumer;
  * One client connected to one namespace, as seen by the server. Handed to connection handlers and
  * middlewares; use it to listen to the client's events, reply, emit to it, and put it in rooms.
  * Every socket is automatically in a room named by its {@link #id()}, so {@code server.to(id)} reaches it.
+ *
+ * <p>Inside: what it does with an event from its client is {@code SocketHandlers}; the acks both ways are {@code SocketAcks}.
  */
 public final class RealtimeSocket {
     private static final System.Logger LOG = CoreLog.LOG;
@@ -41,16 +38,8 @@ public final class RealtimeSocket {
     private final Set<String> rooms = ConcurrentHashMap.newKeySet(2);
     private final AtomicBoolean connected = new AtomicBoolean();
     private volatile ConcurrentMap<String, Object> data;
-    private volatile Map<String, EventHandler[]> handlers = Map.of();
-    private volatile List<Consumer<String>> disconnectListeners = List.of();
-    private volatile List<BiConsumer<String, List<Object>>> anyListeners = List.of();
-    private volatile List<EventFilter> filters = List.of();
-    // acks this server is waiting for; guarded by "this"
-    private Map<Long, PendingAck> pendingAcks;
-    private long nextAckId;
-
-    private record PendingAck(CompletableFuture<List<Object>> future, ScheduledFuture<?> timer, String event) {
-    }
+    private final SocketHandlers handlers = new SocketHandlers(this);
+    private final SocketAcks acks = new SocketAcks(this);
 
     RealtimeSocket(String id, Namespace namespace, SocketIoConnection connection, Handshake handshake) {
         this(id, null, false, namespace, connection, handshake);
@@ -121,19 +110,7 @@ public final class RealtimeSocket {
         if (PacketCodec.reserved(event)) {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name; use onDisconnect(...) for disconnects");
         }
-        synchronized (this) {
-            Map<String, EventHandler[]> copy = new HashMap<>(handlers);
-            EventHandler[] old = copy.get(event);
-            EventHandler[] next;
-            if (old == null) {
-                next = new EventHandler[] {handler};
-            } else {
-                next = Arrays.copyOf(old, old.length + 1);
-                next[old.length] = handler;
-            }
-            copy.put(event, next);
-            handlers = copy;
-        }
+        handlers.on(event, handler);
         return this;
     }
 
@@ -145,11 +122,7 @@ public final class RealtimeSocket {
 
     /** Removes every handler this socket registered for the event (namespace-wide handlers stay). */
     public RealtimeSocket off(String event) {
-        synchronized (this) {
-            Map<String, EventHandler[]> copy = new HashMap<>(handlers);
-            copy.remove(event);
-            handlers = copy;
-        }
+        handlers.off(event);
         return this;
     }
 
@@ -159,11 +132,7 @@ public final class RealtimeSocket {
      */
     public RealtimeSocket onAny(BiConsumer<String, List<Object>> listener) {
         Objects.requireNonNull(listener, "listener");
-        synchronized (this) {
-            List<BiConsumer<String, List<Object>>> copy = new ArrayList<>(anyListeners);
-            copy.add(listener);
-            anyListeners = List.copyOf(copy);
-        }
+        handlers.onAny(listener);
         return this;
     }
 
@@ -173,22 +142,14 @@ public final class RealtimeSocket {
      */
     public RealtimeSocket use(EventFilter filter) {
         Objects.requireNonNull(filter, "filter");
-        synchronized (this) {
-            List<EventFilter> copy = new ArrayList<>(filters);
-            copy.add(filter);
-            filters = List.copyOf(copy);
-        }
+        handlers.use(filter);
         return this;
     }
 
     /** Registers a listener called once when this socket disconnects, with the reason (e.g. "transport close"). */
     public RealtimeSocket onDisconnect(Consumer<String> listener) {
         Objects.requireNonNull(listener, "listener");
-        synchronized (this) {
-            List<Consumer<String>> copy = new ArrayList<>(disconnectListeners);
-            copy.add(listener);
-            disconnectListeners = List.copyOf(copy);
-        }
+        handlers.onDisconnect(listener);
         return this;
     }
 
@@ -243,26 +204,9 @@ public final class RealtimeSocket {
             future.completeExceptionally(new IllegalStateException("socket " + id + " is not connected; cannot emit '" + event + "'"));
             return future;
         }
-        long ackId;
-        synchronized (this) {
-            ackId = nextAckId++;
-            if (pendingAcks == null) {
-                pendingAcks = new HashMap<>(4);
-            }
-            ScheduledFuture<?> timer = connection.server.scheduler.schedule(() -> {
-                if (removeAck(ackId) != null) {
-                    future.completeExceptionally(new TimeoutException("socket " + id + " did not acknowledge '" + event
-                            + "' within " + timeout.toMillis() + " ms"));
-                }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            pendingAcks.put(ackId, new PendingAck(future, timer, event));
-        }
+        long ackId = acks.expect(event, timeout, future);
         connection.send(PacketCodec.encodeEvent(namespace.name(), event, ackId, args));
         return future;
-    }
-
-    private synchronized PendingAck removeAck(long ackId) {
-        return pendingAcks == null ? null : pendingAcks.remove(ackId);
     }
 
     /** Targets every other socket of this namespace (everyone but this one). */
@@ -334,68 +278,17 @@ public final class RealtimeSocket {
         connected.set(true);
     }
 
-    /** Runs this socket's handlers then the namespace-wide ones for one received event. */
+    /** Runs one received event through this socket's handler chain ({@link SocketHandlers}). */
     void dispatch(String event, List<Object> args, long ackId) {
-        Ack ack = ackId < 0 ? Ack.NONE : new ReplyAck(ackId);
-        List<Object> view = Collections.unmodifiableList(args);
-        for (EventInterceptor interceptor : connection.server.interceptors()) {
-            boolean consumed;
-            try {
-                consumed = interceptor.intercept(this, event, view, ack);
-            } catch (RuntimeException | Error e) {
-                connection.server.handlerFailed(this, event, "event interceptor for '" + event + "'", e, ack);
-                consumed = false;
-            }
-            if (consumed) {
-                return;
-            }
-        }
-        for (EventFilter filter : filters) {
-            boolean pass;
-            try {
-                pass = filter.allow(event, view);
-            } catch (RuntimeException | Error e) {
-                connection.server.handlerFailed(this, event, "event filter for '" + event + "' (event dropped)", e, ack);
-                pass = false;
-            }
-            if (!pass) {
-                if (connection.mayNote()) {
-                    LOG.log(System.Logger.Level.INFO, "event '" + PacketCodec.abbreviate(event) + "' of socket " + id
-                            + " dropped by a filter");
-                }
-                return;
-            }
-        }
-        for (BiConsumer<String, List<Object>> any : anyListeners) {
-            try {
-                any.accept(event, view);
-            } catch (RuntimeException | Error e) {
-                connection.server.handlerFailed(this, event, "onAny listener for '" + event + "'", e, ack);
-            }
-        }
-        EventHandler[] own = handlers.get(event);
-        boolean handled = namespace.dispatch(this, event, args, ack, own);
-        if (!handled && connection.mayNote()) {
-            LOG.log(System.Logger.Level.INFO, "no handler for event '" + PacketCodec.abbreviate(event) + "' from socket " + id
-                    + " on namespace " + namespace.name() + "; ignored" + (ackId >= 0 ? " (the sender's ack will time out)" : ""));
-        }
+        handlers.dispatch(event, args, acks.reply(ackId));
     }
 
     EventHandler[] ownHandlers(String event) {
-        return handlers.get(event);
+        return handlers.own(event);
     }
 
     void receiveAck(long ackId, List<Object> args) {
-        PendingAck pending = removeAck(ackId);
-        if (pending == null) {
-            if (connection.mayNote()) {
-                LOG.log(System.Logger.Level.INFO, "socket " + id + " sent ack " + ackId + " that nobody waits for (late or unknown);"
-                        + " ignored");
-            }
-            return;
-        }
-        pending.timer().cancel(false);
-        pending.future().complete(args);
+        acks.received(ackId, args);
     }
 
     /** Disconnects: leaves all rooms, fails pending acks, runs disconnect listeners. Idempotent. */
@@ -414,48 +307,7 @@ public final class RealtimeSocket {
         rooms.clear();
         namespace.remove(this);
         connection.socketClosed(this);
-        Map<Long, PendingAck> acks;
-        synchronized (this) {
-            acks = pendingAcks;
-            pendingAcks = null;
-        }
-        if (acks != null) {
-            for (PendingAck p : acks.values()) {
-                p.timer().cancel(false);
-                p.future().completeExceptionally(new IllegalStateException("socket " + id + " disconnected (" + reason
-                        + ") before acknowledging '" + p.event() + "'"));
-            }
-        }
-        List<Consumer<String>> listeners = disconnectListeners;
-        connection.inbox.execute(() -> {
-            for (Consumer<String> listener : listeners) {
-                try {
-                    listener.accept(reason);
-                } catch (RuntimeException | Error e) {
-                    connection.server.handlerFailed(this, "disconnect", "disconnect listener", e, Ack.NONE);
-                }
-            }
-            namespace.fireDisconnect(this, reason);
-        });
-    }
-
-    /** The ack given to handlers when the client asked for one; sends {@code 43<id>[...]} once. */
-    private final class ReplyAck extends AtomicBoolean implements Ack {
-        private final long ackId;
-
-        ReplyAck(long ackId) {
-            this.ackId = ackId;
-        }
-
-        @Override
-        public void send(Object... args) {
-            if (!compareAndSet(false, true)) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "ack " + ackId + " of socket " + id + " already sent; ignored");
-                return;
-            }
-            if (connected()) {
-                connection.send(PacketCodec.encode(PacketType.ACK, namespace.name(), ackId, Arrays.asList(args)));
-            }
-        }
+        acks.failAll(reason);
+        handlers.fireDisconnect(reason);
     }
 }

@@ -8,17 +8,12 @@ import relaylab.realtime.protocol.Packet;
 import relaylab.realtime.protocol.PacketCodec;
 import relaylab.realtime.protocol.PacketType;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static relaylab.realtime.protocol.PacketCodec.abbreviate;
@@ -26,8 +21,9 @@ import static relaylab.realtime.protocol.PacketCodec.abbreviate;
 /**
  * The Socket.IO connection of one client (socket.io's "Client"), on top of its {@link EngineSession}: decodes
  * Socket.IO packets, puts binary ones back together, joins namespaces (CONNECT, through the namespace's
- * middlewares), leaves them (DISCONNECT), routes events to the namespace's {@link RealtimeSocket} and acks to the
- * socket that waits for them, and closes the session when no CONNECT came within {@code connectTimeout}.
+ * middlewares: {@link NamespaceJoin}), leaves them (DISCONNECT), routes events to the namespace's {@link RealtimeSocket}
+ * and acks to the socket that waits for them, holds the client's reading back while too many of its packets wait, and
+ * closes the session when no CONNECT came within {@code connectTimeout}.
  */
 final class SocketIoConnection {
     private static final System.Logger LOG = EngineSession.LOG;
@@ -38,10 +34,9 @@ final class SocketIoConnection {
     final EngineSession session;
     final RealtimeServer server;
     final SerialExecutor inbox;
-    private final Map<String, String> query;
-    private final Map<String, List<String>> headers;
-    private final Instant time = Instant.now();
-    private final Map<String, RealtimeSocket> sockets = new ConcurrentHashMap<>(2);
+    /** The sockets of the namespaces joined, by namespace name. */
+    final Map<String, RealtimeSocket> sockets = new ConcurrentHashMap<>(2);
+    private final NamespaceJoin join;
     // only touched by the inbox
     private final BinaryAssembler assembler = new BinaryAssembler();
     // packets queued for the inbox and not handled yet (acks do not count), and what to do once they are few again
@@ -51,8 +46,6 @@ final class SocketIoConnection {
     private String ackText;
     private List<byte[]> ackAttachments;
     private int ackExpected;
-    // namespaces whose CONNECT waits for the middlewares; only touched by the inbox; null while none
-    private Set<String> joining;
     // notes logged about this client (unhandled events, late acks...); racy on purpose: it is only a budget
     private int notes;
     // guarded by the session's lock
@@ -62,8 +55,7 @@ final class SocketIoConnection {
         this.session = session;
         this.server = session.server;
         this.inbox = session.inbox;
-        this.query = query;
-        this.headers = headers;
+        this.join = new NamespaceJoin(this, query, headers);
     }
 
     // ------------------------------------------------------------------ sending (for the sockets)
@@ -306,7 +298,7 @@ final class SocketIoConnection {
 
     private void handle(Packet packet) {
         if (packet.type() == PacketType.CONNECT) {
-            connect(packet);
+            join.connect(packet);
             return;
         }
         RealtimeSocket socket = sockets.get(packet.namespace());
@@ -338,112 +330,6 @@ final class SocketIoConnection {
     }
 
     // ------------------------------------------------------------------ namespaces
-
-    private void connect(Packet packet) {
-        String name = packet.namespace();
-        Namespace namespace = server.namespace(name);
-        if (namespace == null) {
-            LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " asked for unknown namespace " + abbreviate(name)
-                    + "; refused");
-            send(PacketCodec.encode(PacketType.CONNECT_ERROR, name, -1, Map.of("message", "Invalid namespace")));
-            return;
-        }
-        if (sockets.containsKey(name) || (joining != null && joining.contains(name))) {
-            // one socket per namespace and connection: socket.io closes a client that tries for a second one
-            session.fail("a CONNECT to " + abbreviate(name) + " while " + (sockets.containsKey(name) ? "connected to it"
-                    : "its previous CONNECT is still decided"), FORCED_CLOSE);
-            return;
-        }
-        if (joining == null) {
-            joining = new HashSet<>(2);
-        }
-        joining.add(name);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> auth = packet.data() == null ? Map.of() : (Map<String, Object>) packet.data();
-        Handshake handshake = new Handshake(auth, query, headers, session.address, time);
-        ConnectionRecovery recovery = server.recovery;
-        ConnectionRecovery.Resumption resumption = recovery == null ? null
-                : recovery.resume(name, auth.get("pid"), auth.get("offset"));
-        if (resumption != null && resumption.refusal() != null) {
-            LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " could not recover its state on " + name + ": "
-                    + resumption.refusal() + "; it starts a fresh session");
-        }
-        boolean resumed = resumption != null && resumption.session() != null;
-        RealtimeSocket socket = resumed
-                ? new RealtimeSocket(resumption.session().sid(), resumption.session().pid(), true, namespace, this, handshake)
-                : new RealtimeSocket(Ids.next(), recovery == null ? null : ConnectionRecovery.newPid(), false, namespace, this, handshake);
-        if (resumed) {
-            socket.data().putAll(resumption.session().data());
-        }
-        Consumer<Namespace.Refusal> admit = refusal -> inbox.execute(() -> {
-            joining.remove(name);
-            if (session.closed()) {
-                return;
-            }
-            if (refusal != null) {
-                LOG.log(System.Logger.Level.INFO, "connection " + session.sid + " refused on " + name + ": " + refusal.message());
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("message", refusal.message());
-                if (refusal.data() != null) {
-                    body.put("data", refusal.data());
-                }
-                send(PacketCodec.encode(PacketType.CONNECT_ERROR, name, -1, body));
-                return;
-            }
-            synchronized (session) {
-                cancelConnectTimer();
-            }
-            // like the reference server: the connection handlers have run (rooms joined, listeners set)
-            // before the client learns it is connected, and what they emit follows the CONNECT answer
-            session.hold();
-            try {
-                sockets.put(name, socket);
-                socket.markConnected();
-                if (resumed) {
-                    resume(socket, resumption, recovery);
-                } else {
-                    namespace.add(socket);
-                }
-                if (session.closed()) {
-                    // the session closed meanwhile from another thread and may not have seen this socket
-                    socket.close("transport close");
-                    return;
-                }
-                namespace.fireConnect(socket);
-            } finally {
-                session.release(PacketCodec.encode(PacketType.CONNECT, name, -1, socket.pid == null
-                        ? Map.of("sid", socket.id()) : connectAnswer(socket)));
-            }
-        });
-        if (resumed && recovery.skipMiddlewares) {
-            admit.accept(null);   // socket.io's default: a recovered socket passed the middlewares already
-        } else {
-            namespace.runMiddlewares(socket, admit);
-        }
-    }
-
-    /** {"sid":…,"pid":…} in this order, as socket.io answers when connection state recovery is on. */
-    private static Map<String, Object> connectAnswer(RealtimeSocket socket) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("sid", socket.id());
-        answer.put("pid", socket.pid);
-        return answer;
-    }
-
-    /**
-     * Puts a recovered socket back: in the namespace and its rooms, then the events it missed, in one step against
-     * broadcasts (under the recovery lock), so that each event arrives once, in order, before the live ones.
-     */
-    private void resume(RealtimeSocket socket, ConnectionRecovery.Resumption resumption, ConnectionRecovery recovery) {
-        String name = socket.namespace().name();
-        synchronized (recovery.lock(name)) {
-            socket.namespace().add(socket);
-            resumption.session().rooms().forEach(socket::join);
-            for (Outbound missed : recovery.missed(name, resumption.afterSequence(), socket.rooms())) {
-                send(missed);
-            }
-        }
-    }
 
     void socketClosed(RealtimeSocket socket) {
         sockets.remove(socket.namespace().name(), socket);

@@ -143,13 +143,16 @@
 
     // ---------------------------------------------------------------- reconnection delays
 
-    // Delay before attempt n (0-based): base * 2^n capped at max, then moved up or down by a random
-    // share of itself (randomization 0.5 gives 50%..150%), and capped at max again.
-    function backoffDelay(attempt, base, max, randomization) {
-        var delay = Math.min(base * Math.pow(2, attempt), max);
+    // Delay before attempt n (0-based), in socket.io-client's order: base * 2^n, moved up or down by a random
+    // share of itself (deviation = floor(r * randomization * delay), subtracted when floor(r * 10) is even, added
+    // when odd), and only then capped at max; so from the attempt where even the lowest jitter passes max, every
+    // delay is max. random: a function giving numbers in [0, 1), Math.random unless a check passes a seeded one.
+    function backoffDelay(attempt, base, max, randomization, random) {
+        var delay = base * Math.pow(2, Math.min(attempt, 30));
         if (randomization > 0) {
-            var spread = delay * randomization;
-            delay = delay - spread + Math.random() * 2 * spread;
+            var r = (random || Math.random)();
+            var deviation = Math.floor(r * randomization * delay);
+            delay = (Math.floor(r * 10) & 1) === 0 ? delay - deviation : delay + deviation;
         }
         return Math.max(0, Math.floor(Math.min(delay, max)));
     }
@@ -834,6 +837,7 @@
 
     io.protocol = 5;
     io.Manager = Manager;
+    Manager.backoffDelay = backoffDelay;   // not in socket.io's API: for the project's own checks of the formula
     io.Socket = Socket;
     io.io = io;
     io.connect = io;

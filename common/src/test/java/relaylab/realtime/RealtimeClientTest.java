@@ -105,6 +105,32 @@ class RealtimeClientTest {
     }
 
     @Test
+    @DisplayName("awaitConnected returns at once with the reason when a middleware refuses, long before its timeout")
+    void awaitConnectedEndsOnRefusal() throws Exception {
+        try (RealtimeFixture fx = RealtimeFixture.start(server -> server.use((socket, next) -> next.fail("no entry today")))) {
+            RealtimeClient client = RealtimeClient.connect(fx.url());
+            java.util.concurrent.CompletableFuture<Throwable> thrown = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    client.awaitConnected(Duration.ofHours(1));
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            try {
+                // the refusal must end the one-hour wait; 30 s only bounds the test when it does not
+                Throwable e = thrown.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(e).as("awaitConnected after a refusal").isInstanceOf(IllegalStateException.class);
+                assertThat(e.getMessage()).as("the message names the refusal and its reason")
+                        .contains("refused").contains("no entry today").doesNotContain("within");
+                assertThat(client.active()).as("a refused client does not retry").isFalse();
+            } finally {
+                client.disconnect();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a server that stops pinging is detected: the client disconnects with ping timeout and reconnects")
     void clientDetectsSilentServer() {
         java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
