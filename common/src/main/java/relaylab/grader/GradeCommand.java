@@ -231,7 +231,8 @@ public final class GradeCommand implements Callable<Integer> {
                     StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
             while (true) {
                 GradeReport report = grade(workbook, grader, folder, variant);
-                LessonFolder next = report.allPassed() && task == null ? nextLesson(workbook, folder) : null;
+                // "all checked": without a browser, a lesson whose page tasks cannot be checked here is as done as it gets
+                LessonFolder next = report.allCheckedPass() && task == null ? nextLesson(workbook, folder) : null;
                 if (next != null) {
                     console.out().println(console.green(String.format("On to lesson %02d: watching %s.", next.number(),
                             commands.path(workbook.root().relativize(next.folder(variant)).toString()))));
@@ -258,7 +259,7 @@ public final class GradeCommand implements Callable<Integer> {
         }
     }
 
-    /** The lesson after {@code done} that is not finished yet, by the progress cache; null when all are. */
+    /** The lesson after {@code done} in the workbook's order; null after the last one. */
     private static LessonFolder nextLesson(Workbook workbook, LessonFolder done) {
         return workbook.lessons().stream().filter(l -> l.number() > done.number()).findFirst().orElse(null);
     }
