@@ -1,12 +1,8 @@
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +23,7 @@ import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.realtime.testing.TestClient;
 import relaylab.store.LessonRedis;
 import relaylab.store.testing.TestRedis;
+import relaylab.workbook.Exercise;
 
 /**
  * The lesson as a real process (its main, in a child JVM), stopped or killed: the history survives a restart,
@@ -48,7 +45,7 @@ class ChatProcessTest {
         LessonProcess(Path workDir, String... args) throws IOException {
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",   // starts faster: the grader's flags
-                    "-cp", classPath(), RedisChat.class.getName(), "--port", "0", "--no-bots"));
+                    "-cp", Exercise.childClassPath(RedisChat.class), RedisChat.class.getName(), "--port", "0", "--no-bots"));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
             if (!command.contains("--redis-url")) {
@@ -106,28 +103,6 @@ class ChatProcessTest {
                     child.onExit().get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 }
             }
-        }
-    }
-
-    /** The test JVM's class path plus the folders the lesson's classes and index.html were loaded from. */
-    private static String classPath() {
-        List<String> parts = new ArrayList<>();
-        if (RedisChat.class.getClassLoader() instanceof URLClassLoader loader) {
-            for (URL url : loader.getURLs()) {
-                parts.add(file(url));
-            }
-        } else {
-            parts.add(file(RedisChat.class.getProtectionDomain().getCodeSource().getLocation()));
-        }
-        parts.add(System.getProperty("java.class.path"));
-        return String.join(File.pathSeparator, parts);
-    }
-
-    private static String file(URL url) {
-        try {
-            return Path.of(url.toURI()).toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("the lesson's classes are at " + url + ", not a folder or jar a child JVM can use", e);
         }
     }
 

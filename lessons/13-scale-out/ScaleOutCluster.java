@@ -3,9 +3,7 @@ import io.undertow.Undertow;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyHandler;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +18,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
+import relaylab.realtime.Adapter;
 import relaylab.realtime.Logs;
 import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeServer;
@@ -57,16 +59,57 @@ final class ScaleOutCluster {
         int nodePort;
         @Option(names = "--prefix", hidden = true, defaultValue = "relaylab13")
         String prefix;
+        @Option(names = "--alone", hidden = true, description = "run the node as a lone server, without the Bus (--measure)")
+        boolean alone;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--prove", description = "run the proof: node processes, clients in random rooms, room messages"
+                + " (run 1), then as many again with the last node killed by SIGKILL half-way (run 2)")
+        boolean prove;
+        @Option(names = "--measure", description = "measure deliveries/s and latency of the same load on 1 node and on 2 nodes"
+                + " over Redis, in turns; prints each run and the medians")
+        boolean measure;
+        @Option(names = "--clients", defaultValue = "50", description = "clients per node (--measure: 2x this many in all, on"
+                + " 1 node or split over 2); default ${DEFAULT-VALUE}")
+        int clients;
+        @Option(names = "--broadcasts", defaultValue = "1000", description = "--prove: room messages; default ${DEFAULT-VALUE}")
+        int broadcasts;
+        @Option(names = "--rooms", defaultValue = "10", description = "--prove: rooms; default ${DEFAULT-VALUE}")
+        int rooms;
+        @Option(names = "--rate", defaultValue = "200", description = "messages per second; default ${DEFAULT-VALUE}")
+        int rate;
+        @Option(names = "--seconds", defaultValue = "10", description = "--measure: seconds of each run; default ${DEFAULT-VALUE}")
+        int seconds;
+        @Option(names = "--runs", defaultValue = "3", description = "--measure: runs of each; default ${DEFAULT-VALUE}")
+        int runs;
+        @Option(names = "--no-kill", description = "--prove: run 1 only, where no node is killed")
+        boolean noKill;
+        @Option(names = "--seed", defaultValue = "13", description = "--prove: seed of the rooms and senders; default ${DEFAULT-VALUE}")
+        long seed;
 
         @Override
         public void run() {
             Logs.quietLibraries();
             if (nodes < 1 || nodes > 9) {
-                throw new IllegalArgumentException("--nodes " + nodes + ": choose 1 to 9 nodes");
+                throw new ParameterException(spec.commandLine(), "--nodes " + nodes + ": choose 1 to 9 nodes");
+            }
+            if (clients < 1 || rate < 1 || broadcasts < 2 || rooms < 1 || seconds < 1 || runs < 1) {
+                throw new ParameterException(spec.commandLine(), "--clients, --rate, --rooms, --seconds and --runs must be at"
+                        + " least 1 and --broadcasts at least 2");
+            }
+            if (prove && !noKill && nodes < 2) {
+                throw new ParameterException(spec.commandLine(), "--prove kills a node half-way: it needs --nodes 2 or more"
+                        + " (or --no-kill)");
             }
             Exercise.run(ScaleOut.class, () -> {
                 if (node != null) {
                     runNode();
+                } else if (prove) {
+                    runProof();
+                } else if (measure) {
+                    try (LessonRedis redis = LessonRedis.start(redisUrl, Path.of(".relaylab", "redis-13"))) {
+                        ScaleOutMeasure.measure(redis, new ScaleOutMeasure.Load(2 * clients, rate, seconds, runs), System.out::println);
+                    }
                 } else {
                     runCluster();
                 }
@@ -76,28 +119,27 @@ final class ScaleOutCluster {
         private void runNode() throws InterruptedException {
             try (LessonRedis redis = LessonRedis.start(redisUrl, Path.of(".relaylab", "redis-13"))) {
                 ScaleOut app = new ScaleOut(node, redis.client(), prefix, 1000);
-                RealtimeServer server = RealtimeServer.create(app::configure);
+                RealtimeServer server = RealtimeServer.create(cfg -> {
+                    app.configure(cfg);
+                    if (alone) {
+                        cfg.adapter(Adapter::new);   // this server's sockets only: what one server without Redis does
+                    }
+                });
                 server.on("connection", socket -> System.out.println(node + ": a browser landed here (socket " + socket.id() + ")"));
                 server.on("connection", app::onConnection);
                 server.start(nodePort);
-                ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor();
-                AtomicReference<List<String>> seen = new AtomicReference<>(List.of());
-                beat.scheduleAtFixedRate(() -> {
-                    try {
-                        app.heartbeat(System.currentTimeMillis());
-                        List<String> live = app.liveNodes(System.currentTimeMillis());
-                        if (!live.equals(seen.getAndSet(live))) {
-                            System.out.println(node + ": live nodes " + live);
-                        }
-                        for (RealtimeSocket socket : server.sockets()) {
-                            socket.emit("nodes", live);
-                        }
-                    } catch (RuntimeException e) {
-                        System.out.println(node + ": heartbeat failed: " + e.getMessage());
-                    }
-                }, 0, 1, TimeUnit.SECONDS);
+                heartbeat(app, server, System.out::println);
                 System.out.println(node + ": up on port " + server.port());
                 new CountDownLatch(1).await();   // until the launcher stops this process
+            }
+        }
+
+        private void runProof() throws Exception {
+            try (LessonRedis redis = LessonRedis.start(redisUrl, Path.of(".relaylab", "redis-13"))) {
+                ScaleOutProof.Size size = new ScaleOutProof.Size(nodes, clients, rooms, broadcasts, rate, !noKill, seed);
+                if (!ScaleOutProof.prove(redis, size, System.out::println).proven()) {
+                    System.exit(1);
+                }
             }
         }
 
@@ -105,17 +147,13 @@ final class ScaleOutCluster {
             try (LessonRedis redis = LessonRedis.start(redisUrl, Path.of(".relaylab", "redis-13"))) {
                 System.out.println("Redis at " + redis.url() + (redis.embedded() ? " (embedded)" : ""));
                 Map<String, URI> hosts = new LinkedHashMap<>();
-                List<Process> processes = new ArrayList<>();
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(Process::destroy)));
+                List<NodeProcess> processes = new ArrayList<>();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(NodeProcess::stopQuietly)));
                 for (int i = 1; i <= nodes; i++) {
-                    int nodePortI = port + i;
-                    processes.add(new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                            System.getProperty("java.class.path"), "ScaleOut", "--node", "node" + i,
-                            "--node-port", String.valueOf(nodePortI), "--redis-url", redis.url()).inheritIO().start());
-                    hosts.put("node" + i, URI.create("http://127.0.0.1:" + nodePortI));
+                    processes.add(new NodeProcess("node" + i, port + i, redis.url(), prefix, true, System.out::println));
                 }
-                for (URI uri : hosts.values()) {
-                    awaitPort(uri.getPort());
+                for (NodeProcess p : processes) {
+                    hosts.put(p.name, URI.create("http://127.0.0.1:" + p.awaitPort(START_WAIT)));
                 }
                 Undertow balancer = balancer(port, hosts, true);
                 System.out.println("Sticky load balancer on http://localhost:" + port + " in front of " + hosts.keySet()
@@ -127,6 +165,34 @@ final class ScaleOutCluster {
                 }
             }
         }
+    }
+
+    /**
+     * Beats every second for the node of {@code app}: {@code heartbeat(now)}, then sends the live nodes to each socket
+     * of this node ("nodes"), printing the list when it changes. Stop the returned executor to stop beating.
+     */
+    static ScheduledExecutorService heartbeat(ScaleOut app, RealtimeServer server, Consumer<String> print) {
+        ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "heartbeat-" + app.node);
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicReference<List<String>> seen = new AtomicReference<>(List.of());
+        beat.scheduleAtFixedRate(() -> {
+            try {
+                app.heartbeat(System.currentTimeMillis());
+                List<String> live = app.liveNodes(System.currentTimeMillis());
+                if (!live.equals(seen.getAndSet(live))) {
+                    print.accept(app.node + ": live nodes " + live);
+                }
+                for (RealtimeSocket socket : server.sockets()) {
+                    socket.emit("nodes", live);
+                }
+            } catch (RuntimeException e) {
+                print.accept(app.node + ": heartbeat failed: " + e.getMessage());
+            }
+        }, 0, 1, TimeUnit.SECONDS);
+        return beat;
     }
 
     /** Starts Undertow's load balancer on 127.0.0.1:port in front of the nodes; sticky or plain round robin. */
@@ -146,19 +212,6 @@ final class ScaleOutCluster {
     /** The port the balancer listens on (after starting it on port 0). */
     static int port(Undertow undertow) {
         return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-    }
-
-    private static void awaitPort(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + START_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(200);   // a child JVM is starting: poll its port until the deadline
-            }
-        }
-        throw new IllegalStateException("node on port " + port + " did not start within " + START_WAIT.toSeconds()
-                + " s; see its output above");
     }
 
     /** JSON text of a value (an Envelope). */

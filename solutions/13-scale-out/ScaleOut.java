@@ -15,6 +15,9 @@
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES ScaleOutCluster.java
+//SOURCES NodeProcess.java
+//SOURCES ScaleOutProof.java
+//SOURCES ScaleOutMeasure.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 

@@ -79,7 +79,7 @@ final class BenchReport {
     }
 
     static void printMedians(Options o, List<Run> runs) {
-        System.out.printf(Locale.ROOT, "%n=== medians of %d runs ===%n", runs.size());
+        System.out.printf(Locale.ROOT, "%n=== medians of %d runs (%s) ===%n", runs.size(), o.server());
         if (o.idle() > 0) {
             System.out.printf(Locale.ROOT, "heap per idle connection (%,d idle): %.2f KB%n", o.idle(),
                     median(runs, Run::idleKbPerConnection));

@@ -61,6 +61,11 @@ public final class FanOutBench {
         Options against(String otherServer) {
             return new Options(clients, rate, seconds, warmup, 0, maxRate, runs, otherServer, ioThreads, null, instruments);
         }
+
+        /** These options without the comparison (when it cannot run here). */
+        Options alone() {
+            return new Options(clients, rate, seconds, warmup, idle, maxRate, runs, server, ioThreads, null, instruments);
+        }
     }
 
     /**
@@ -160,26 +165,33 @@ public final class FanOutBench {
 
         @Override
         public Integer call() throws Exception {
-            Options options = new Options(within("--clients", clients, 1, 20_000), within("--rate", rate, 1, 100_000),
+            Options checked = new Options(within("--clients", clients, 1, 20_000), within("--rate", rate, 1, 100_000),
                     within("--seconds", seconds, 1, 600), within("--warmup", warmup, 1, 600),
                     within("--idle", idle, 0, 50_000),
                     within("--max-rate", maxRate, 1, 100_000), within("--runs", runs, 1, 10), server,
                     within("--io-threads", ioThreads, 0, 64), compare, instruments);
-            String wrong = check(options);
+            String wrong = check(checked);
             if (wrong != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), wrong);
             }
-            if (!checkFileLimit(options)) {
+            if (!checkFileLimit(checked)) {
                 return 2;
             }
             Options other = null;
+            Options options = checked;
             if (options.compare() != null) {
                 String missing = NodeServer.unavailable();
                 if (missing.isEmpty()) {
-                    NodeServer.install();
-                    other = options.against(options.compare());
+                    try {
+                        NodeServer.install();
+                        other = options.against(options.compare());
+                    } catch (RuntimeException e) {
+                        System.out.println("--compare socketio skipped: socket.io could not be installed: " + e.getMessage());
+                        options = options.alone();
+                    }
                 } else {
                     System.out.println("--compare socketio skipped: " + missing);
+                    options = options.alone();
                 }
             }
             printEnvironment(options);
@@ -200,7 +212,6 @@ public final class FanOutBench {
             if (results.size() > 1) {
                 BenchReport.printMedians(options, results);
                 if (other != null) {
-                    System.out.printf(Locale.ROOT, "%n%s:", other.server());
                     BenchReport.printMedians(other, others);
                 }
             }

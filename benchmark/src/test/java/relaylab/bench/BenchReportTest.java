@@ -47,11 +47,13 @@ class BenchReportTest {
     }
 
     @Test
-    @DisplayName("the other server's run has the same steps and options, without the idle-heap phase or a comparison of its own")
+    @DisplayName("the other server's run has the same steps and options, without the idle-heap phase or a comparison of its own; alone() drops the comparison")
     void againstKeepsTheSteps() {
         Options o = new Options(500, 50, 6, 4, 10_000, 800, 3, "relaylab", 2, "socketio", true);
         Options other = o.against("socketio");
         assertThat(other).isEqualTo(new Options(500, 50, 6, 4, 0, 800, 3, "socketio", 2, null, true));
+        assertThat(o.alone()).as("without the comparison (node missing)")
+                .isEqualTo(new Options(500, 50, 6, 4, 10_000, 800, 3, "relaylab", 2, null, true));
     }
 
     private static Step step(int rate, long delivered, long p50Ms, long p99Ms, double micros, long lost, boolean keptUp) {

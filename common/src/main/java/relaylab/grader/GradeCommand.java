@@ -34,7 +34,8 @@ import relaylab.workbook.Task;
             "  grade 01 --watch     grade again on every save; on to lesson 02 once 01 passes",
             "  grade 01 --hint 2    show the hint of task 2", "  grade 01 --reset     put lesson 01 back as it was (keeps a backup)",
             "  grade 01 --diff      once lesson 01 passes: your files next to the workbook's solution",
-            "  grade               progress over all lessons"})
+            "  grade               progress over all lessons",
+            "  grade 05 --join http://HOST:4000/CODE   join the instructor's classroom dashboard (once)"})
 public final class GradeCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "LESSON", description = "lesson number, e.g. 01 or 1")
     String lesson;
@@ -62,6 +63,18 @@ public final class GradeCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"}, description = "show passing tests and everything the tests printed")
     boolean verbose;
+
+    @Option(names = "--join", paramLabel = "URL", description = "join the classroom dashboard at this address (the instructor shows it);"
+            + " from then on each grade result (lesson, tasks passed or failed, time; no code) is sent to it")
+    String join;
+
+    @Option(names = "--leave", description = "leave the classroom dashboard: grade results are no longer sent")
+    boolean leave;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "your name on the classroom dashboard (default: asked once, else your user name)")
+    String name;
+
+    private ClassroomReporter classroom;
 
     private final Console console;
     private Commands commands = Commands.PLAIN;
@@ -106,6 +119,19 @@ public final class GradeCommand implements Callable<Integer> {
         commands = Commands.here(workbook.root(), workbook.catalogName());
         if (timeout < 1) {
             throw new GradeException("--timeout must be at least 1 second, not " + timeout);
+        }
+        boolean sends = lesson != null && !solution && task == null && hint == null && !reset && !diff;
+        classroom = ClassroomReporter.start(workbook, console, commands, join, leave, name, lesson == null, sends);
+        try {
+            return gradeOrShow(workbook);
+        } finally {
+            classroom.close();
+        }
+    }
+
+    private int gradeOrShow(Workbook workbook) throws IOException {
+        if (lesson == null && (join != null || leave || name != null)) {
+            return 0;
         }
         if (lesson == null) {
             if (solution || watch || hint != null || reset || task != null || diff) {
@@ -164,7 +190,9 @@ public final class GradeCommand implements Callable<Integer> {
     }
 
     private GradeReport grade(Workbook workbook, Grader grader, LessonFolder folder, Variant variant) {
+        long started = System.nanoTime();
         GradeReport report = grader.grade(folder, variant, task);
+        double seconds = (System.nanoTime() - started) / 1e9;
         if (task != null) {
             report = report.onlyTask(task);
         }
@@ -172,6 +200,7 @@ public final class GradeCommand implements Callable<Integer> {
         new ReportPrinter(console, verbose, commands).print(report, commands.path(path.toString()), task != null);
         if (variant == Variant.EXERCISE && task == null) {
             Progress.remember(workbook, report);
+            classroom.send(report, seconds);
         }
         return report;
     }
@@ -202,7 +231,8 @@ public final class GradeCommand implements Callable<Integer> {
                     StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
             while (true) {
                 GradeReport report = grade(workbook, grader, folder, variant);
-                LessonFolder next = report.allPassed() && task == null ? nextLesson(workbook, folder) : null;
+                // "all checked": without a browser, a lesson whose page tasks cannot be checked here is as done as it gets
+                LessonFolder next = report.allCheckedPass() && task == null ? nextLesson(workbook, folder) : null;
                 if (next != null) {
                     console.out().println(console.green(String.format("On to lesson %02d: watching %s.", next.number(),
                             commands.path(workbook.root().relativize(next.folder(variant)).toString()))));
@@ -229,7 +259,7 @@ public final class GradeCommand implements Callable<Integer> {
         }
     }
 
-    /** The lesson after {@code done} that is not finished yet, by the progress cache; null when all are. */
+    /** The lesson after {@code done} in the workbook's order; null after the last one. */
     private static LessonFolder nextLesson(Workbook workbook, LessonFolder done) {
         return workbook.lessons().stream().filter(l -> l.number() > done.number()).findFirst().orElse(null);
     }

@@ -8,14 +8,16 @@ import relaylab.realtime.protocol.PacketCodec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
  * Where a namespace's broadcasts go: every {@code emit} to many sockets, {@code to}, {@code except},
- * {@code socketsJoin}/{@code socketsLeave}, {@code disconnectSockets} and {@code sockets()} of a {@link Broadcast}
- * pass through the namespace's adapter. This class is the default: the sockets of this server only, the packet
+ * {@code socketsJoin}/{@code socketsLeave}, {@code disconnectSockets}, {@code sockets()} and {@code fetchSockets()} of a
+ * {@link Broadcast}, and the namespace's {@code serverSideEmit}, pass through the namespace's adapter. This class is the default: the sockets of this server only, the packet
  * encoded once and queued on each target's writer. To run several servers as one (lesson 13), subclass it,
  * override {@link #broadcast} to also tell the other servers, and call {@link #deliverLocally} with what they
  * send you. Choose the adapter with {@link RealtimeConfig#adapter}; one instance serves one namespace.
@@ -108,6 +110,47 @@ public class Adapter {
         List<RealtimeSocket> result = new ArrayList<>();
         forEachLocal(target, result::add);
         return result;
+    }
+
+    /**
+     * Called by {@link Broadcast#fetchSockets}: the matching sockets of every server of the cluster. The default
+     * completes at once with this server's sockets; an adapter for several servers also asks the others, and
+     * fails the future with a {@link java.util.concurrent.TimeoutException} saying how many answered when one is
+     * too slow.
+     */
+    public CompletableFuture<List<RemoteSocket>> fetchClusterSockets(Target target) {
+        List<RemoteSocket> result = new ArrayList<>();
+        forEachLocal(target, socket -> result.add(RemoteSocket.of(socket)));
+        return CompletableFuture.completedFuture(result);
+    }
+
+    /**
+     * Called by {@link Namespace#serverSideEmit}: sends the event to the other servers of the cluster (their
+     * {@link Namespace#onServerSideEmit} handlers), never to this one. The default does nothing: there is no
+     * other server.
+     */
+    public void serverSideEmit(String event, Object[] args) {
+    }
+
+    /**
+     * Called by {@link Namespace#serverSideEmitWithAck}: like {@link #serverSideEmit}, and completes with one
+     * answer per other server. The default completes at once with no answers (there is no other server).
+     */
+    public CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object[] args) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    /**
+     * Call it when another server sent a server-side emit: runs this namespace's handlers for {@code event} on a
+     * worker thread; {@code ack} carries the first argument a handler sends back to the other server.
+     */
+    protected final void receiveServerSideEmit(String event, List<Object> args, Ack ack) {
+        namespace.server().executor().execute(() -> namespace.dispatchServerSideEmit(event, args, ack));
+    }
+
+    /** A socket another server reported (in answer to {@link #fetchClusterSockets}), for subclasses to return. */
+    protected final RemoteSocket remoteSocket(String id, Handshake handshake, Collection<String> rooms, Map<String, ?> data) {
+        return new RemoteSocket(namespace, id, handshake, rooms, data);
     }
 
     /** Called when the server stops: release connections and threads (nothing to do in memory). */

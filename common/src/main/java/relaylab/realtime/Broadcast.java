@@ -5,6 +5,7 @@ import relaylab.realtime.protocol.PacketCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A set of target sockets built with {@code to(room)} / {@code except(room)}, then sent to with
@@ -70,6 +71,15 @@ public final class Broadcast {
     /** A snapshot of the sockets of this server this broadcast would reach now. */
     public List<RealtimeSocket> sockets() {
         return namespace.adapter().fetchSockets(target(false));
+    }
+
+    /**
+     * The target sockets of every server of the cluster (with a single server: its own), as {@link RemoteSocket}s
+     * that can still be sent to, moved between rooms and disconnected. The future fails with a
+     * {@link java.util.concurrent.TimeoutException} when another server does not answer in time (see the adapter).
+     */
+    public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        return namespace.adapter().fetchClusterSockets(target(false));
     }
 
     /** Disconnects every target socket (each one gets reason "server namespace disconnect"). */

@@ -22,7 +22,7 @@ import java.util.Set;
 final class HandlerBinder {
     private static final System.Logger LOG = CoreLog.LOG;
 
-    enum Kind { CONNECT, EVENT, DISCONNECT }
+    enum Kind { CONNECT, EVENT, DISCONNECT, SERVER_SIDE_EMIT }
 
     /** What a call provides to the binders. */
     record Call(RealtimeSocket socket, List<Object> args, Ack ack, String reason, String event) {
@@ -46,7 +46,7 @@ final class HandlerBinder {
                 }
             } catch (IllegalArgumentException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot call " + describe(method) + " for event '" + eventName
-                        + "' of socket " + socket.id() + ": " + e.getMessage());
+                        + "' of " + (socket == null ? "another server" : "socket " + socket.id()) + ": " + e.getMessage());
                 return;
             }
             try {
@@ -55,8 +55,13 @@ final class HandlerBinder {
                 String what = switch (kind) {
                     case CONNECT -> "connection handler ";
                     case DISCONNECT -> "disconnect handler ";
-                    case EVENT -> "handler ";
-                } + describe(method) + (kind == Kind.EVENT ? " for '" + eventName + "'" : "");
+                    case EVENT, SERVER_SIDE_EMIT -> "handler ";
+                } + describe(method) + (kind == Kind.EVENT || kind == Kind.SERVER_SIDE_EMIT ? " for '" + eventName + "'" : "");
+                if (socket == null) {
+                    // a server-side emit: no socket, so no HandlerErrorListener to tell
+                    LOG.log(System.Logger.Level.WARNING, what + " (server-side emit) threw: " + e.getCause(), e.getCause());
+                    return;
+                }
                 socket.namespace().server().handlerFailed(socket, eventName, what, e.getCause(), ack);
             } catch (IllegalAccessException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot call " + describe(method) + ": " + e, e);
@@ -87,7 +92,7 @@ final class HandlerBinder {
         }
         if (result.isEmpty()) {
             throw new IllegalArgumentException(target.getClass().getName()
-                    + " has no @OnConnect, @OnEvent or @OnDisconnect method; nothing to register");
+                    + " has no @OnConnect, @OnEvent, @OnDisconnect or @OnServerSideEmit method; nothing to register");
         }
         return result;
     }
@@ -103,18 +108,22 @@ final class HandlerBinder {
         if (method.isAnnotationPresent(OnDisconnect.class)) {
             kinds.add(Kind.DISCONNECT);
         }
+        if (method.isAnnotationPresent(OnServerSideEmit.class)) {
+            kinds.add(Kind.SERVER_SIDE_EMIT);
+        }
         if (kinds.size() > 1) {
-            throw new IllegalArgumentException(describe(method) + " has several of @OnConnect/@OnEvent/@OnDisconnect; use one per method");
+            throw new IllegalArgumentException(describe(method) + " has several of @OnConnect/@OnEvent/@OnDisconnect/@OnServerSideEmit;"
+                    + " use one per method");
         }
         return kinds.isEmpty() ? null : kinds.get(0);
     }
 
     private static Bound bindMethod(Object target, Method method, Kind kind) {
         String event = null;
-        if (kind == Kind.EVENT) {
-            event = method.getAnnotation(OnEvent.class).value();
+        if (kind == Kind.EVENT || kind == Kind.SERVER_SIDE_EMIT) {
+            event = kind == Kind.EVENT ? method.getAnnotation(OnEvent.class).value() : method.getAnnotation(OnServerSideEmit.class).value();
             if (event.isBlank() || PacketCodec.reserved(event)) {
-                throw new IllegalArgumentException(describe(method) + ": @OnEvent(\"" + event
+                throw new IllegalArgumentException(describe(method) + ": @" + annotationName(kind) + "(\"" + event
                         + "\") needs a non-empty, non-reserved event name");
             }
         }
@@ -145,6 +154,9 @@ final class HandlerBinder {
     /** The one rule set for all three annotations. */
     private static ParamBinder binderFor(Kind kind, Method method, Parameter parameter, BindState state) {
         Class<?> type = parameter.getType();
+        if (kind == Kind.SERVER_SIDE_EMIT) {
+            return serverSideBinder(method, parameter, state);
+        }
         if (type == RealtimeSocket.class) {
             return Call::socket;
         }
@@ -167,11 +179,26 @@ final class HandlerBinder {
                 + "; allowed: " + allowed(kind));
     }
 
+    private static ParamBinder serverSideBinder(Method method, Parameter parameter, BindState state) {
+        Class<?> type = parameter.getType();
+        if (type == Ack.class && !state.ack) {
+            state.ack = true;
+            return Call::ack;
+        }
+        if (isData(type) && type != Handshake.class) {
+            return dataBinder(method, parameter, state.dataIndex++);
+        }
+        throw new IllegalArgumentException(describe(method) + ": parameter '" + parameter.getName() + "' of type "
+                + parameter.getParameterizedType().getTypeName() + " cannot be bound for @OnServerSideEmit; allowed: "
+                + allowed(Kind.SERVER_SIDE_EMIT));
+    }
+
     private static String annotationName(Kind kind) {
         return switch (kind) {
             case CONNECT -> "OnConnect";
             case EVENT -> "OnEvent";
             case DISCONNECT -> "OnDisconnect";
+            case SERVER_SIDE_EMIT -> "OnServerSideEmit";
         };
     }
 
@@ -181,6 +208,8 @@ final class HandlerBinder {
             case EVENT -> "RealtimeSocket, Handshake, one Ack, and data parameters (String, numbers, boolean, records,"
                     + " beans, Map, List, byte[], JsonNode, Object)";
             case DISCONNECT -> "RealtimeSocket, Handshake, one String (the reason)";
+            case SERVER_SIDE_EMIT -> "one Ack and data parameters (String, numbers, boolean, records, beans, Map, List,"
+                    + " JsonNode, Object); no socket: the sender is another server";
         };
     }
 

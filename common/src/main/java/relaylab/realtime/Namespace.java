@@ -1,5 +1,7 @@
 package relaylab.realtime;
 
+import relaylab.realtime.protocol.PacketCodec;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +30,7 @@ public final class Namespace {
     private final List<Consumer<RealtimeSocket>> connectListeners = new CopyOnWriteArrayList<>();
     private final List<BiConsumer<RealtimeSocket, String>> disconnectListeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, List<HandlerBinder.Bound>> boundHandlers = Map.of();
+    private final Map<String, List<EventHandler>> serverSideHandlers = new ConcurrentHashMap<>();
     private final Adapter adapter;
 
     Namespace(String name, RealtimeServer server) {
@@ -73,7 +77,7 @@ public final class Namespace {
 
     /**
      * Registers the {@link OnConnect}, {@link OnEvent} and {@link OnDisconnect} methods of {@code handlers}
-     * for every socket of this namespace. Throws IllegalArgumentException naming {@code Class.method} and the
+     * for every socket of this namespace, and its {@link OnServerSideEmit} methods for the other servers' emits. Throws IllegalArgumentException naming {@code Class.method} and the
      * parameter when a method signature cannot be bound, or when the object has no annotated method.
      */
     public Namespace register(Object handlers) {
@@ -89,6 +93,8 @@ public final class Namespace {
                         list.add(b);
                         copy.put(b.event(), List.copyOf(list));
                     }
+                    case SERVER_SIDE_EMIT -> serverSideHandlers.computeIfAbsent(b.event(), e -> new CopyOnWriteArrayList<>())
+                            .add((args, ack) -> b.invoke(null, args, ack, null, b.event()));
                 }
             }
             boundHandlers = Map.copyOf(copy);
@@ -109,6 +115,54 @@ public final class Namespace {
     /** Targets every socket of this namespace except those in the room. */
     public Broadcast except(String room) {
         return new Broadcast(this, List.of(), List.of(), null).except(room);
+    }
+
+    /**
+     * The sockets of this namespace on every server of the cluster (see {@link Broadcast#fetchSockets}); with the
+     * default adapter, this server's. Use {@code to(room).fetchSockets()} for the members of a room.
+     */
+    public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        return new Broadcast(this, List.of(), List.of(), null).fetchSockets();
+    }
+
+    /**
+     * Sends an event to the other servers of the cluster (not to clients, not to this server): their
+     * {@link #onServerSideEmit} handlers and {@link OnServerSideEmit} methods for {@code event} run. Nothing
+     * happens with the default adapter (no other server). Arguments travel as JSON.
+     */
+    public void serverSideEmit(String event, Object... args) {
+        checkServerSideEvent(event);
+        adapter.serverSideEmit(event, args);
+    }
+
+    /**
+     * Like {@link #serverSideEmit}, and completes with the first argument each other server's handler sent back
+     * through its {@link Ack}, one per server. Fails with a {@link java.util.concurrent.TimeoutException} naming how
+     * many answered when a server does not answer within the adapter's timeout (a server without a handler for the
+     * event never answers). Completes at once with an empty list when there is no other server.
+     */
+    public CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object... args) {
+        checkServerSideEvent(event);
+        return adapter.serverSideEmitWithAck(event, args);
+    }
+
+    /**
+     * Registers a handler for an event another server of the cluster sent with {@link #serverSideEmit} (or
+     * socket.io's {@code io.serverSideEmit}); called on a worker thread. {@code ack.send(x)} answers a
+     * {@code serverSideEmitWithAck}: only its first argument travels back, as in socket.io.
+     */
+    public Namespace onServerSideEmit(String event, EventHandler handler) {
+        checkServerSideEvent(event);
+        Objects.requireNonNull(handler, "handler");
+        serverSideHandlers.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(handler);
+        return this;
+    }
+
+    private static void checkServerSideEvent(String event) {
+        PacketCodec.checkEmittable(event);
+        if (event.equals("connection") || event.equals("new_namespace")) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name and cannot be a server-side emit");
+        }
     }
 
     /** A snapshot of the connected sockets of this namespace. */
@@ -231,6 +285,24 @@ public final class Namespace {
                 listener.accept(socket, reason);
             } catch (RuntimeException | Error e) {
                 server.handlerFailed(socket, "disconnect", "disconnect handler", e, Ack.NONE);
+            }
+        }
+    }
+
+    /** Runs the handlers for a server-side emit of another server (see {@link Adapter#receiveServerSideEmit}). */
+    void dispatchServerSideEmit(String event, List<Object> args, Ack ack) {
+        List<EventHandler> handlers = serverSideHandlers.get(event);
+        if (handlers == null) {
+            CoreLog.LOG.log(System.Logger.Level.DEBUG, () -> "no handler for the server-side emit '" + event + "' on " + name);
+            return;
+        }
+        List<Object> view = Collections.unmodifiableList(args);
+        for (EventHandler handler : handlers) {
+            try {
+                handler.handle(view, ack);
+            } catch (Exception | Error e) {
+                CoreLog.LOG.log(System.Logger.Level.WARNING, "handler for the server-side emit '" + event + "' on " + name
+                        + " threw: " + e, e);
             }
         }
     }

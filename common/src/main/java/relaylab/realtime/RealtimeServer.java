@@ -280,6 +280,21 @@ public final class RealtimeServer implements AutoCloseable {
         return root.sockets();
     }
 
+    /** The sockets of the default namespace on every server of the cluster (see {@link Namespace#fetchSockets}). */
+    public java.util.concurrent.CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        return root.fetchSockets();
+    }
+
+    /** Sends an event to the other servers of the cluster, default namespace (see {@link Namespace#serverSideEmit}). */
+    public void serverSideEmit(String event, Object... args) {
+        root.serverSideEmit(event, args);
+    }
+
+    /** Sends an event to the other servers and collects their answers (see {@link Namespace#serverSideEmitWithAck}). */
+    public java.util.concurrent.CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object... args) {
+        return root.serverSideEmitWithAck(event, args);
+    }
+
     /** How many Engine.IO connections are open (connected or not yet joined a namespace); 0 when all is cleaned up. */
     public int connectionCount() {
         return connections.size();

@@ -1,7 +1,10 @@
 package relaylab.workbook;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,6 +101,32 @@ public final class Exercise {
             }
         }
         return classes;
+    }
+
+    /**
+     * The class path of a child JVM that runs a lesson's classes, e.g. a second server process the lesson starts or
+     * kills (lessons 11 and 13): this JVM's class path plus the folders or jar the lesson's classes and files were
+     * loaded from (the grader loads them with a loader of their own; JBang puts them on the class path).
+     */
+    public static String childClassPath(Class<?> lessonClass) {
+        List<String> parts = new ArrayList<>();
+        if (lessonClass.getClassLoader() instanceof URLClassLoader loader) {
+            for (URL url : loader.getURLs()) {
+                parts.add(file(url));
+            }
+        } else {
+            parts.add(file(lessonClass.getProtectionDomain().getCodeSource().getLocation()));
+        }
+        parts.add(System.getProperty("java.class.path"));
+        return String.join(File.pathSeparator, parts);
+    }
+
+    private static String file(URL url) {
+        try {
+            return Path.of(url.toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("the lesson's classes are at " + url + ", not a folder or jar a child JVM can use", e);
+        }
     }
 
     private static void fail(Lesson lesson, String message) {

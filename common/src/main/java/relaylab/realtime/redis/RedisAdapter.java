@@ -1,22 +1,32 @@
 package relaylab.realtime.redis;
 
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
+import relaylab.realtime.Ack;
 import relaylab.realtime.Adapter;
 import relaylab.realtime.Namespace;
 import relaylab.realtime.RealtimeJson;
+import relaylab.realtime.RealtimeSocket;
+import relaylab.realtime.RemoteSocket;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -25,25 +35,43 @@ import java.util.function.Function;
  * format of the Node package {@code @socket.io/redis-adapter} 8.x: each broadcast is published, MessagePack
  * encoded as {@code [uid, {type: 2, data: [event, ...args], nsp}, {rooms, except, flags}]}, on the channel
  * {@code <key>#<nsp>#} (or {@code <key>#<nsp>#<room>#} when it targets exactly one room), and every server
- * pattern-subscribes to {@code <key>#<nsp>#*}. Java and Node servers can therefore share one Redis.
+ * pattern-subscribes to {@code <key>#<nsp>#*}. Requests between servers go as JSON on {@code <key>-request#<nsp>#},
+ * answers on {@code <key>-response#<nsp>#}; a request that expects answers counts the servers with
+ * {@code PUBSUB NUMSUB} on the request channel, as the Node adapter does. Java and Node servers can therefore
+ * share one Redis.
  *
- * <p>Covered: broadcasts with rooms, except and the volatile flag, in every namespace. Not covered: the
- * request/response channels ({@code fetchSockets}, {@code serverSideEmit}, remote {@code socketsJoin} and
- * {@code disconnectSockets}, broadcasts with acks): those act on this server's sockets only. Like the Node
- * adapter it stores nothing: while Redis is down, broadcasts reach this server's sockets only. Unlike some
- * clients, it subscribes again as soon as Redis is back.
+ * <p>Covered: broadcasts with rooms, except and the volatile flag; {@code fetchSockets} (id, handshake, rooms,
+ * data of every server's sockets); {@code socketsJoin}, {@code socketsLeave} and {@code disconnectSockets} on every
+ * server (also through a {@link relaylab.realtime.RemoteSocket}); {@code serverSideEmit} with and without
+ * acknowledgement, both ways; answers to the older {@code allSockets}/{@code allRooms} requests and to the per-socket
+ * remote join/leave/disconnect. A request waits at most {@code requestsTimeout} (default 5 s, like Node's) and then
+ * fails with a TimeoutException saying how many servers answered. Not covered: broadcasts with acknowledgements
+ * (a Node server's {@code io.timeout(t).emitWithAck} does not reach this server's sockets; logged once),
+ * {@code disconnectSockets(true)} closes only the namespace, binary arguments in server-side emits (they travel as
+ * JSON). Like the Node adapter it stores nothing: while Redis is down, broadcasts reach this server's sockets only
+ * and requests fail at once. Unlike some clients, it subscribes again as soon as Redis is back.
  */
 public final class RedisAdapter extends Adapter {
     private static final System.Logger LOG = System.getLogger(RedisAdapter.class.getName());
     /** The Node adapter's default key, the first part of every channel name. */
     public static final String DEFAULT_KEY = "socket.io";
     private static final long RETRY_MILLIS = 500;
+    /** How long a request waits for the other servers unless the factory says otherwise: 5 s, as in the Node adapter. */
+    public static final Duration DEFAULT_REQUESTS_TIMEOUT = Duration.ofSeconds(5);
+    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int EVENT = 2;
     private static final int BINARY_EVENT = 5;
 
     private final RedisClient redis;
     private final String uid;
     private final String channel;
+    private final String requestChannel;
+    private final String responseChannel;
+        private final ClusterRequests requests;
+    private final AtomicBoolean ackBroadcastLogged = new AtomicBoolean();
+    private final AtomicReference<Connection> subscription = new AtomicReference<>();
+    /** The pattern plus the request, response and own response channels. */
+    private static final int ALL_CHANNELS = 4;
     private final AtomicReference<BinaryJedisPubSub> current = new AtomicReference<>();
     private final CountDownLatch firstSubscribe = new CountDownLatch(1);
     private final Thread subscriber;
@@ -55,18 +83,30 @@ public final class RedisAdapter extends Adapter {
      * through {@code redis} (which this adapter does not close) under the key {@code key}.
      */
     public static Function<Namespace, Adapter> factory(RedisClient redis, String key) {
-        Objects.requireNonNull(redis, "redis");
-        Objects.requireNonNull(key, "key");
-        return namespace -> new RedisAdapter(namespace, redis, key);
+        return factory(redis, key, DEFAULT_REQUESTS_TIMEOUT);
     }
 
-    private RedisAdapter(Namespace namespace, RedisClient redis, String key) {
+    /**
+     * Like {@link #factory(RedisClient, String)}, with how long a request to the other servers ({@code fetchSockets},
+     * {@code serverSideEmitWithAck}) waits for their answers before it fails (the Node adapter's {@code requestsTimeout}).
+     */
+    public static Function<Namespace, Adapter> factory(RedisClient redis, String key, Duration requestsTimeout) {
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(key, "key");
+        if (requestsTimeout.isNegative() || requestsTimeout.isZero()) {
+            throw new IllegalArgumentException("requestsTimeout must be positive, got " + requestsTimeout);
+        }
+        return namespace -> new RedisAdapter(namespace, redis, key, requestsTimeout);
+    }
+
+    private RedisAdapter(Namespace namespace, RedisClient redis, String key, Duration requestsTimeout) {
         super(namespace);
         this.redis = redis;
-        byte[] random = new byte[3];
-        new SecureRandom().nextBytes(random);
-        this.uid = HexFormat.of().formatHex(random);
+        this.uid = randomId();
         this.channel = key + "#" + namespace.name() + "#";
+        this.requestChannel = key + "-request#" + namespace.name() + "#";
+        this.responseChannel = key + "-response#" + namespace.name() + "#";
+        this.requests = new ClusterRequests(redis, uid, requestChannel, requestsTimeout);
         this.subscriber = new Thread(this::subscribeLoop, "redis-adapter " + channel);
         subscriber.setDaemon(true);
         subscriber.start();
@@ -78,6 +118,12 @@ public final class RedisAdapter extends Adapter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    static String randomId() {
+        byte[] random = new byte[3];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 
     /** This server's id in the cluster: packets carrying it are its own and are not delivered twice. */
@@ -149,50 +195,71 @@ public final class RedisAdapter extends Adapter {
         }
         boolean droppable = opts.get("flags") instanceof Map<?, ?> flags && Boolean.TRUE.equals(flags.get("volatile"));
         try {
-            deliverLocally(new Target(strings(opts.get("rooms")), strings(opts.get("except")), null, droppable),
+            deliverLocally(new Target(ClusterWire.strings(opts.get("rooms")), ClusterWire.strings(opts.get("except")), null, droppable),
                     event, data.subList(1, data.size()).toArray());
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.WARNING, "ignored a packet on " + fromChannel + ": " + e.getMessage());
         }
     }
 
-    private static List<String> strings(Object value) {
-        if (!(value instanceof List<?> list)) {
-            return List.of();
-        }
-        List<String> result = new ArrayList<>(list.size());
-        for (Object item : list) {
-            result.add(String.valueOf(item instanceof Double d && d == Math.rint(d) ? (Object) d.longValue() : item));
-        }
-        return result;
-    }
-
+    /**
+     * Subscribes on a connection of its own, taken from the pool and never given back: it ends by being
+     * disconnected (by {@link #close} or by Redis going away), so no reply of a subscription can be left
+     * unread on a connection someone else uses next. Subscribes again every {@code RETRY_MILLIS} until closed.
+     */
     private void subscribeLoop() {
-        byte[] pattern = (channel + "*").getBytes(StandardCharsets.UTF_8);
+        byte[] pattern = bytes(channel + "*");
         boolean lost = false;
         while (!closed) {
             BinaryJedisPubSub pubSub = new BinaryJedisPubSub() {
                 @Override
                 public void onPSubscribe(byte[] p, int count) {
-                    firstSubscribe.countDown();
+                    // on the same connection: the request, response and this server's own response channels
+                    subscribe(bytes(requestChannel), bytes(responseChannel), bytes(responseChannel + uid + "#"));
+                }
+
+                @Override
+                public void onSubscribe(byte[] ch, int count) {
+                    if (count == ALL_CHANNELS) {
+                        firstSubscribe.countDown();
+                    }
+                }
+
+                @Override
+                public void onMessage(byte[] ch, byte[] message) {
+                    String from = ClusterWire.utf8(ch);
+                    try {
+                        if (from.startsWith(responseChannel)) {
+                            requests.onResponse(from, message);
+                        } else if (from.equals(requestChannel)) {
+                            onRequest(from, message);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "could not handle a message on " + from + ": " + e, e);
+                    }
                 }
 
                 @Override
                 public void onPMessage(byte[] p, byte[] ch, byte[] message) {
                     try {
-                        onPacket(new String(ch, StandardCharsets.UTF_8), message);
+                        onPacket(ClusterWire.utf8(ch), message);
                     } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "could not deliver a packet from " + new String(ch, StandardCharsets.UTF_8)
-                                + ": " + e, e);
+                        LOG.log(System.Logger.Level.WARNING, "could not deliver a packet from " + ClusterWire.utf8(ch) + ": " + e, e);
                     }
                 }
             };
             current.set(pubSub);
+            Connection connection = null;
             try {
                 if (lost) {
                     LOG.log(System.Logger.Level.INFO, "subscribing again to " + channel + "*");
                 }
-                redis.psubscribe(pubSub, pattern);
+                connection = redis.getPool().getResource();
+                subscription.set(connection);
+                if (closed) {
+                    return;
+                }
+                pubSub.proceedWithPatterns(connection, pattern);
             } catch (JedisException e) {
                 if (closed) {
                     return;
@@ -207,22 +274,207 @@ public final class RedisAdapter extends Adapter {
                 } catch (InterruptedException stop) {
                     return;
                 }
+            } finally {
+                if (connection != null) {
+                    connection.setBroken();   // destroyed by the pool, never reused
+                    connection.close();
+                }
             }
         }
     }
 
-    /** Unsubscribes and ends the subscriber thread; the Redis client stays open (it is the caller's). */
+    // ------------------------------------------------------------------ requests to the other servers
+
+    @Override
+    public CompletableFuture<List<RemoteSocket>> fetchClusterSockets(Target target) {
+        List<Object> local = new ArrayList<>(super.fetchClusterSockets(target).join());
+        Map<String, Object> request = requests.request(ClusterWire.REMOTE_FETCH);
+        request.put("opts", ClusterRequests.opts(target));
+        return requests.ask(request, ClusterWire.REMOTE_FETCH, "fetchSockets", local, 0).thenApply(all -> {
+            List<RemoteSocket> sockets = new ArrayList<>(all.size());
+            for (Object item : all) {
+                sockets.add(item instanceof RemoteSocket socket ? socket : remote(item));
+            }
+            return sockets;
+        });
+    }
+
+    @Override
+    public void serverSideEmit(String event, Object[] args) {
+        Map<String, Object> request = requests.request(ClusterWire.SERVER_SIDE_EMIT);
+        request.put("data", ClusterRequests.data(event, args));
+        requests.tell(request, "serverSideEmit('" + event + "')");
+    }
+
+    @Override
+    public CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object[] args) {
+        Map<String, Object> request = requests.request(ClusterWire.SERVER_SIDE_EMIT);
+        request.put("data", ClusterRequests.data(event, args));
+        return requests.ask(request, ClusterWire.SERVER_SIDE_EMIT, "serverSideEmitWithAck('" + event + "')", List.of(), 1);
+    }
+
+    @Override
+    public void addSockets(Target target, String room) {
+        super.addSockets(target, room);
+        tellOthers(ClusterWire.REMOTE_JOIN, target, "rooms", List.of(room), "socketsJoin");
+    }
+
+    @Override
+    public void delSockets(Target target, String room) {
+        super.delSockets(target, room);
+        tellOthers(ClusterWire.REMOTE_LEAVE, target, "rooms", List.of(room), "socketsLeave");
+    }
+
+    @Override
+    public void disconnectSockets(Target target) {
+        super.disconnectSockets(target);
+        tellOthers(ClusterWire.REMOTE_DISCONNECT, target, "close", false, "disconnectSockets");
+    }
+
+    /** Publishes a request no one answers: the other servers apply it to their sockets (this one already did). */
+    private void tellOthers(int type, Target target, String field, Object value, String what) {
+        Map<String, Object> request = requests.request(type);
+        request.put("opts", ClusterRequests.opts(target));
+        request.put(field, value);
+        requests.tell(request, what);
+    }
+
+    private RemoteSocket remote(Object described) {
+        Map<?, ?> s = described instanceof Map<?, ?> m ? m : Map.of();
+        return remoteSocket(ClusterWire.string(s.get("id")), ClusterWire.handshake(s.get("handshake")),
+                ClusterWire.strings(s.get("rooms")), ClusterWire.data(s.get("data")));
+    }
+
+    // ------------------------------------------------------------------ requests from the other servers
+
+    /** A request another server (or this one) published on the request channel. */
+    void onRequest(String from, byte[] message) {
+        Map<?, ?> request;
+        try {
+            request = ClusterWire.read(message);
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignored a malformed request on " + from + ": " + e.getMessage());
+            return;
+        }
+        boolean own = uid.equals(request.get("uid"));
+        String requestId = ClusterWire.string(request.get("requestId"));
+        int type = ClusterWire.type(request);
+        Target target = request.get("opts") instanceof Map<?, ?> opts
+                ? new Target(ClusterWire.strings(opts.get("rooms")), ClusterWire.strings(opts.get("except")), null, false) : null;
+        switch (type) {
+            case ClusterWire.SOCKETS, ClusterWire.REMOTE_FETCH, ClusterWire.ALL_ROOMS -> {
+                if (own || requestId == null || requests.waitingFor(requestId)) {
+                    return;   // our own request: this server's answer is already counted
+                }
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("requestId", requestId);
+                if (type == ClusterWire.ALL_ROOMS) {
+                    Set<String> rooms = new LinkedHashSet<>(namespace.rooms());
+                    namespace.sockets().forEach(socket -> rooms.add(socket.id()));
+                    answer.put("rooms", List.copyOf(rooms));
+                } else {
+                    Target wanted = target != null ? target
+                            : new Target(ClusterWire.strings(request.get("rooms")), List.of(), null, false);
+                    List<Object> sockets = new ArrayList<>();
+                    boolean secure = namespace.server().url().startsWith("https");
+                    for (RealtimeSocket socket : fetchSockets(wanted)) {
+                        sockets.add(type == ClusterWire.SOCKETS ? socket.id() : ClusterWire.describe(socket, secure));
+                    }
+                    answer.put("sockets", sockets);
+                }
+                requests.publish(responseChannel, ClusterWire.json(answer), "an answer to " + from);
+            }
+            case ClusterWire.REMOTE_JOIN, ClusterWire.REMOTE_LEAVE, ClusterWire.REMOTE_DISCONNECT -> {
+                if (own) {
+                    return;   // applied here when it was sent
+                }
+                if (target != null) {
+                    List<String> rooms = ClusterWire.strings(request.get("rooms"));
+                    for (String room : rooms) {
+                        if (type == ClusterWire.REMOTE_JOIN) {
+                            super.addSockets(target, room);
+                        } else if (type == ClusterWire.REMOTE_LEAVE) {
+                            super.delSockets(target, room);
+                        }
+                    }
+                    if (type == ClusterWire.REMOTE_DISCONNECT) {
+                        super.disconnectSockets(target);
+                    }
+                    return;
+                }
+                // the older per-socket form: {sid, room}, answered when the socket is here
+                RealtimeSocket socket = namespace.socket(String.valueOf(request.get("sid")));
+                if (socket == null) {
+                    return;
+                }
+                String room = ClusterWire.string(request.get("room"));
+                if (type == ClusterWire.REMOTE_JOIN && room != null) {
+                    socket.join(room);
+                } else if (type == ClusterWire.REMOTE_LEAVE && room != null) {
+                    socket.leave(room);
+                } else if (type == ClusterWire.REMOTE_DISCONNECT) {
+                    socket.disconnect();
+                }
+                requests.publish(responseChannel, ClusterWire.json(Map.of("requestId", String.valueOf(requestId))), "an answer to " + from);
+            }
+            case ClusterWire.SERVER_SIDE_EMIT -> {
+                if (own) {
+                    return;
+                }
+                if (!(request.get("data") instanceof List<?> data) || data.isEmpty() || !(data.get(0) instanceof String event)) {
+                    LOG.log(System.Logger.Level.WARNING, "ignored a server-side emit without an event name on " + from);
+                    return;
+                }
+                receiveServerSideEmit(event, new ArrayList<>(data.subList(1, data.size())),
+                        requestId == null ? Ack.NONE : answerOnce(requestId, event));
+            }
+            case ClusterWire.BROADCAST -> {
+                if (!own && ackBroadcastLogged.compareAndSet(false, true)) {
+                    LOG.log(System.Logger.Level.WARNING, "server " + request.get("uid") + " broadcast with acknowledgements"
+                            + " (emitWithAck to many): RedisAdapter does not support that yet, so this server's sockets do not"
+                            + " get such broadcasts (logged once)");
+                }
+            }
+            default -> LOG.log(System.Logger.Level.DEBUG, () -> "ignored a request of unknown type " + type + " on " + from);
+        }
+    }
+
+    /** The ack of a server-side emit: the first call publishes its first argument as this server's answer. */
+    private Ack answerOnce(String requestId, String event) {
+        AtomicBoolean sent = new AtomicBoolean();
+        return args -> {
+            if (sent.compareAndSet(false, true)) {
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("type", ClusterWire.SERVER_SIDE_EMIT);
+                answer.put("requestId", requestId);
+                answer.put("data", args.length == 0 ? null : RealtimeJson.mapper().convertValue(args[0], Object.class));
+                requests.publish(responseChannel, ClusterWire.json(answer), "the answer to the server-side emit '" + event + "'");
+            }
+        };
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Ends the subscription (its connection is disconnected and dropped from the pool), fails the requests still
+     * waiting and ends the subscriber thread; the Redis client stays open (it is the caller's).
+     */
     @Override
     public void close() {
         closed = true;
-        BinaryJedisPubSub pubSub = current.get();
-        try {
-            if (pubSub != null && pubSub.isSubscribed()) {
-                pubSub.punsubscribe();
+        Connection connection = subscription.get();
+        if (connection != null) {
+            connection.setBroken();
+            try {
+                connection.forceDisconnect();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "disconnecting the subscription to " + channel + "* failed (" + e
+                        + "); ending anyway");
             }
-        } catch (JedisException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "punsubscribe from " + channel + "* failed (" + e.getMessage() + "); ending anyway");
         }
+        requests.failAll();
         subscriber.interrupt();
         try {
             subscriber.join(5000);

@@ -234,6 +234,24 @@ final class NodeScript implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops ({@code kill -STOP}) or continues ({@code kill -CONT}) the script's process: a stopped server keeps its
+     * connections open but answers nothing, like a hung one. Skips the calling test where {@code kill} cannot run.
+     */
+    void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Assumptions.assumeTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0,
+                    "`kill -" + signal + "` failed here (" + out.trim() + "); this test needs a POSIX kill command");
+        } catch (IOException e) {
+            Assumptions.abort("`kill` cannot run here (" + e.getMessage() + "); this test needs a POSIX kill command");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while sending " + signal + " to " + name, e);
+        }
+    }
+
     /** Ends the script: closes its stdin (it exits on its own), then kills it if it does not within 5 s. */
     @Override
     public void close() {
