@@ -318,4 +318,27 @@ class RedisAdapterTest {
             logger.removeHandler(handler);
         }
     }
+
+    @Test
+    @DisplayName("each namespace has its own cluster channels: fetchSockets and serverSideEmit on /admin see /admin only")
+    void namespacesApart() throws Exception {
+        String key = key();
+        try (RealtimeFixture one = server(key); RealtimeFixture two = server(key)) {
+            BlockingQueue<String> onTwo = new LinkedBlockingQueue<>();
+            two.server().of("/admin").onServerSideEmit("reload", (args, ack) -> {
+                onTwo.add("admin " + args);
+                ack.send("admin reloaded");
+            });
+            two.server().of("/").onServerSideEmit("reload", (args, ack) -> onTwo.add("root " + args));
+            TestClient root = two.client();
+            TestClient admin = two.client(o -> o.namespace("/admin"));
+            assertThat(one.server().of("/admin").fetchSockets().get(10, TimeUnit.SECONDS)).extracting(RemoteSocket::id)
+                    .containsExactly(admin.id());
+            assertThat(one.server().fetchSockets().get(10, TimeUnit.SECONDS)).extracting(RemoteSocket::id).containsExactly(root.id());
+            assertThat(one.server().of("/admin").serverSideEmitWithAck("reload", 1).get(10, TimeUnit.SECONDS))
+                    .containsExactly("admin reloaded");
+            assertThat(onTwo.poll(5, TimeUnit.SECONDS)).isEqualTo("admin [1]");
+            assertThat(onTwo).as("the root namespace's handler was not called").isEmpty();
+        }
+    }
 }
