@@ -15,9 +15,6 @@
 //SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES ScaleOutCluster.java
-//SOURCES NodeProcess.java
-//SOURCES ScaleOutProof.java
-//SOURCES ScaleOutMeasure.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
@@ -25,6 +22,7 @@ import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import picocli.CommandLine;
 import redis.clients.jedis.RedisClient;
 import relaylab.realtime.Adapter;
@@ -49,8 +47,12 @@ public class ScaleOut {
     /** One broadcast on the Redis channel: which node sent it, the event, and which sockets it is for. */
     record Envelope(String node, String event, List<Object> args, List<String> rooms, List<String> except) { }
 
-    /** A chat message said in a room, with the node its sender is connected to. */
-    record Message(String node, String room, String text) { }
+    /** A chat message said in a room, with the node its sender is connected to; its id tells copies apart. */
+    record Message(String id, String node, String room, String text) {
+        Message(String node, String room, String text) {
+            this(UUID.randomUUID().toString(), node, room, text);
+        }
+    }
 
     final String node;
     final RedisClient redis;

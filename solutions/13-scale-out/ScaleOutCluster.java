@@ -1,3 +1,7 @@
+//SOURCES NodeProcess.java
+//SOURCES CatchUp.java
+//SOURCES ScaleOutProof.java
+//SOURCES ScaleOutMeasure.java
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.ResponseCodeHandler;
@@ -127,6 +131,8 @@ final class ScaleOutCluster {
                 });
                 server.on("connection", socket -> System.out.println(node + ": a browser landed here (socket " + socket.id() + ")"));
                 server.on("connection", app::onConnection);
+                CatchUp catchUp = new CatchUp(redis.client(), prefix, node, server, System::currentTimeMillis);
+                Runtime.getRuntime().addShutdownHook(new Thread(catchUp::close));
                 server.start(nodePort);
                 heartbeat(app, server, System.out::println);
                 System.out.println(node + ": up on port " + server.port());
