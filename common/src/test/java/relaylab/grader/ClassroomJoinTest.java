@@ -1,7 +1,6 @@
 package relaylab.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +29,9 @@ import relaylab.realtime.client.RealtimeClient;
 
 /** The grader's side of the classroom dashboard: grade NN --join, --leave, and a dashboard that is down or refuses. */
 class ClassroomJoinTest {
+    /** How long the test waits for its own dashboard client and for results: generous, for a busy machine. */
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
     private static final String MAIN = """
             import relaylab.workbook.Lesson;
             import relaylab.workbook.Task;

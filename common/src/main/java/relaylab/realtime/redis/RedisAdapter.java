@@ -1,7 +1,5 @@
 package relaylab.realtime.redis;
 
-import redis.clients.jedis.BinaryJedisPubSub;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 import relaylab.realtime.Ack;
@@ -11,7 +9,6 @@ import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.RemoteSocket;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -24,10 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -55,7 +49,6 @@ public final class RedisAdapter extends Adapter {
     private static final System.Logger LOG = System.getLogger(RedisAdapter.class.getName());
     /** The Node adapter's default key, the first part of every channel name. */
     public static final String DEFAULT_KEY = "socket.io";
-    private static final long RETRY_MILLIS = 500;
     /** How long a request waits for the other servers unless the factory says otherwise: 5 s, as in the Node adapter. */
     public static final Duration DEFAULT_REQUESTS_TIMEOUT = Duration.ofSeconds(5);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -69,13 +62,7 @@ public final class RedisAdapter extends Adapter {
     private final String responseChannel;
         private final ClusterRequests requests;
     private final AtomicBoolean ackBroadcastLogged = new AtomicBoolean();
-    private final AtomicReference<Connection> subscription = new AtomicReference<>();
-    /** The pattern plus the request, response and own response channels. */
-    private static final int ALL_CHANNELS = 4;
-    private final AtomicReference<BinaryJedisPubSub> current = new AtomicReference<>();
-    private final CountDownLatch firstSubscribe = new CountDownLatch(1);
-    private final Thread subscriber;
-    private volatile boolean closed;
+    private final ClusterSubscription subscription;
     private volatile boolean publishFailing;
 
     /**
@@ -107,11 +94,10 @@ public final class RedisAdapter extends Adapter {
         this.requestChannel = key + "-request#" + namespace.name() + "#";
         this.responseChannel = key + "-response#" + namespace.name() + "#";
         this.requests = new ClusterRequests(redis, uid, requestChannel, requestsTimeout);
-        this.subscriber = new Thread(this::subscribeLoop, "redis-adapter " + channel);
-        subscriber.setDaemon(true);
-        subscriber.start();
+        this.subscription = new ClusterSubscription(redis, channel + "*",
+                new String[] {requestChannel, responseChannel, responseChannel + uid + "#"}, this::onPacket, this::onRequestOrAnswer);
         try {
-            if (!firstSubscribe.await(10, TimeUnit.SECONDS)) {
+            if (!subscription.awaitSubscribed(10)) {
                 LOG.log(System.Logger.Level.WARNING, "the Redis adapter could not subscribe to " + channel
                         + "* within 10 s; it keeps trying, broadcasts of other servers arrive once it has");
             }
@@ -133,8 +119,15 @@ public final class RedisAdapter extends Adapter {
 
     /** True while the subscription to the cluster's channels is up. */
     public boolean subscribed() {
-        BinaryJedisPubSub pubSub = current.get();
-        return pubSub != null && pubSub.isSubscribed();
+        return subscription.subscribed();
+    }
+
+    private void onRequestOrAnswer(String from, byte[] message) {
+        if (from.startsWith(responseChannel)) {
+            requests.onResponse(from, message);
+        } else if (from.equals(requestChannel)) {
+            onRequest(from, message);
+        }
     }
 
     @Override
@@ -199,87 +192,6 @@ public final class RedisAdapter extends Adapter {
                     event, data.subList(1, data.size()).toArray());
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.WARNING, "ignored a packet on " + fromChannel + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * Subscribes on a connection of its own, taken from the pool and never given back: it ends by being
-     * disconnected (by {@link #close} or by Redis going away), so no reply of a subscription can be left
-     * unread on a connection someone else uses next. Subscribes again every {@code RETRY_MILLIS} until closed.
-     */
-    private void subscribeLoop() {
-        byte[] pattern = bytes(channel + "*");
-        boolean lost = false;
-        while (!closed) {
-            BinaryJedisPubSub pubSub = new BinaryJedisPubSub() {
-                @Override
-                public void onPSubscribe(byte[] p, int count) {
-                    // on the same connection: the request, response and this server's own response channels
-                    subscribe(bytes(requestChannel), bytes(responseChannel), bytes(responseChannel + uid + "#"));
-                }
-
-                @Override
-                public void onSubscribe(byte[] ch, int count) {
-                    if (count == ALL_CHANNELS) {
-                        firstSubscribe.countDown();
-                    }
-                }
-
-                @Override
-                public void onMessage(byte[] ch, byte[] message) {
-                    String from = ClusterWire.utf8(ch);
-                    try {
-                        if (from.startsWith(responseChannel)) {
-                            requests.onResponse(from, message);
-                        } else if (from.equals(requestChannel)) {
-                            onRequest(from, message);
-                        }
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "could not handle a message on " + from + ": " + e, e);
-                    }
-                }
-
-                @Override
-                public void onPMessage(byte[] p, byte[] ch, byte[] message) {
-                    try {
-                        onPacket(ClusterWire.utf8(ch), message);
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "could not deliver a packet from " + ClusterWire.utf8(ch) + ": " + e, e);
-                    }
-                }
-            };
-            current.set(pubSub);
-            Connection connection = null;
-            try {
-                if (lost) {
-                    LOG.log(System.Logger.Level.INFO, "subscribing again to " + channel + "*");
-                }
-                connection = redis.getPool().getResource();
-                subscription.set(connection);
-                if (closed) {
-                    return;
-                }
-                pubSub.proceedWithPatterns(connection, pattern);
-            } catch (JedisException e) {
-                if (closed) {
-                    return;
-                }
-                if (!lost) {
-                    LOG.log(System.Logger.Level.WARNING, "lost the Redis subscription to " + channel + "* (" + e.getMessage()
-                            + "); subscribing again every " + RETRY_MILLIS + " ms until Redis is back");
-                }
-                lost = true;
-                try {
-                    Thread.sleep(RETRY_MILLIS);   // back off while Redis is down
-                } catch (InterruptedException stop) {
-                    return;
-                }
-            } finally {
-                if (connection != null) {
-                    connection.setBroken();   // destroyed by the pool, never reused
-                    connection.close();
-                }
-            }
         }
     }
 
@@ -453,33 +365,13 @@ public final class RedisAdapter extends Adapter {
         };
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     /**
      * Ends the subscription (its connection is disconnected and dropped from the pool), fails the requests still
      * waiting and ends the subscriber thread; the Redis client stays open (it is the caller's).
      */
     @Override
     public void close() {
-        closed = true;
-        Connection connection = subscription.get();
-        if (connection != null) {
-            connection.setBroken();
-            try {
-                connection.forceDisconnect();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "disconnecting the subscription to " + channel + "* failed (" + e
-                        + "); ending anyway");
-            }
-        }
+        subscription.close();
         requests.failAll();
-        subscriber.interrupt();
-        try {
-            subscriber.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -318,4 +318,44 @@ class RedisAdapterTest {
             logger.removeHandler(handler);
         }
     }
+
+    @Test
+    @DisplayName("each namespace has its own cluster channels: fetchSockets and serverSideEmit on /admin see /admin only")
+    void namespacesApart() throws Exception {
+        String key = key();
+        try (RealtimeFixture one = server(key); RealtimeFixture two = server(key)) {
+            BlockingQueue<String> onTwo = new LinkedBlockingQueue<>();
+            two.server().of("/admin").onServerSideEmit("reload", (args, ack) -> {
+                onTwo.add("admin " + args);
+                ack.send("admin reloaded");
+            });
+            two.server().of("/").onServerSideEmit("reload", (args, ack) -> onTwo.add("root " + args));
+            TestClient root = two.client();
+            TestClient admin = two.client(o -> o.namespace("/admin"));
+            assertThat(one.server().of("/admin").fetchSockets().get(10, TimeUnit.SECONDS)).extracting(RemoteSocket::id)
+                    .containsExactly(admin.id());
+            assertThat(one.server().fetchSockets().get(10, TimeUnit.SECONDS)).extracting(RemoteSocket::id).containsExactly(root.id());
+            assertThat(one.server().of("/admin").serverSideEmitWithAck("reload", 1).get(10, TimeUnit.SECONDS))
+                    .containsExactly("admin reloaded");
+            assertThat(onTwo.poll(5, TimeUnit.SECONDS)).isEqualTo("admin [1]");
+            assertThat(onTwo).as("the root namespace's handler was not called").isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a socket whose data() cannot be written as JSON is still fetched by the other server, without its data")
+    void oddDataStillFetched() throws Exception {
+        String key = key();
+        try (RealtimeFixture one = server(key); RealtimeFixture two = server(key)) {
+            TestClient b = two.client();
+            TestClient c = two.client();
+            two.socketOf(b).data().put("odd", new Object());   // Jackson cannot write a plain Object
+            two.socketOf(c).data().put("name", "carl");
+            List<RemoteSocket> all = one.server().fetchSockets().get(10, TimeUnit.SECONDS);
+            assertThat(all).extracting(RemoteSocket::id).containsExactlyInAnyOrder(b.id(), c.id());
+            assertThat(all).filteredOn(s -> s.id().equals(b.id())).singleElement().satisfies(s -> assertThat(s.data()).isEmpty());
+            assertThat(all).filteredOn(s -> s.id().equals(c.id())).singleElement().satisfies(s -> assertThat(s.data())
+                    .containsEntry("name", "carl"));
+        }
+    }
 }
