@@ -374,7 +374,8 @@ final class TestChild {
                 Path folder = Files.createTempDirectory("relaylab-proven-");
                 Path services = Files.createDirectories(folder.resolve("META-INF/services"));
                 Files.writeString(services.resolve(Extension.class.getName()), Proven.class.getName() + "\n");
-                for (Path p : List.of(services.resolve(Extension.class.getName()), services, services.getParent(), folder)) {
+                // deleted in the reverse order of registration: the file first, the folder last
+                for (Path p : List.of(folder, services.getParent(), services, services.resolve(Extension.class.getName()))) {
                     p.toFile().deleteOnExit();
                 }
                 return folder.toUri().toURL();

@@ -184,7 +184,9 @@ class RealtimeClientTest {
     @DisplayName("onPing sees the heartbeats; a client told not to answer them is dropped with ping timeout")
     void pingsAndFrozenClient() {
         List<String> reasons = new CopyOnWriteArrayList<>();
-        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.pingInterval(Duration.ofMillis(50)).pingTimeout(Duration.ofMillis(100)),
+        // the server drops the frozen client pingTimeout (100 ms) after a ping; the client's own watchdog would give up
+        // pingInterval + pingTimeout after it: pingInterval is the margin, 200 ms so that a loaded machine keeps the order
+        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(100)),
                 server -> server.on("connection", s -> s.onDisconnect(reasons::add)))) {
             TestClient alive = fx.client();
             java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();

@@ -98,12 +98,14 @@ final class ClusterSubscription {
                     return;
                 }
                 pubSub.proceedWithPatterns(own, pattern.getBytes(StandardCharsets.UTF_8));
-            } catch (JedisException e) {
+            } catch (RuntimeException e) {
                 if (closed) {
                     return;
                 }
                 if (!lost) {
-                    LOG.log(System.Logger.Level.WARNING, "lost the Redis subscription to " + pattern + " (" + e.getMessage()
+                    // Redis gone (JedisException), or the caller closed the Redis client: say which, keep trying
+                    LOG.log(System.Logger.Level.WARNING, "lost the Redis subscription to " + pattern + " ("
+                            + (e instanceof JedisException ? "" : e.getClass().getSimpleName() + ": ") + e.getMessage()
                             + "); subscribing again every " + RETRY_MILLIS + " ms until Redis is back");
                 }
                 lost = true;

@@ -341,4 +341,21 @@ class RedisAdapterTest {
             assertThat(onTwo).as("the root namespace's handler was not called").isEmpty();
         }
     }
+
+    @Test
+    @DisplayName("a socket whose data() cannot be written as JSON is still fetched by the other server, without its data")
+    void oddDataStillFetched() throws Exception {
+        String key = key();
+        try (RealtimeFixture one = server(key); RealtimeFixture two = server(key)) {
+            TestClient b = two.client();
+            TestClient c = two.client();
+            two.socketOf(b).data().put("odd", new Object());   // Jackson cannot write a plain Object
+            two.socketOf(c).data().put("name", "carl");
+            List<RemoteSocket> all = one.server().fetchSockets().get(10, TimeUnit.SECONDS);
+            assertThat(all).extracting(RemoteSocket::id).containsExactlyInAnyOrder(b.id(), c.id());
+            assertThat(all).filteredOn(s -> s.id().equals(b.id())).singleElement().satisfies(s -> assertThat(s.data()).isEmpty());
+            assertThat(all).filteredOn(s -> s.id().equals(c.id())).singleElement().satisfies(s -> assertThat(s.data())
+                    .containsEntry("name", "carl"));
+        }
+    }
 }
