@@ -96,20 +96,7 @@ public final class GradeCommand implements Callable<Integer> {
     /** Like {@link #run(String...)}, printing the report to {@code console} (the grader's own tests read it). */
     static int run(Console console, String... args) {
         CommandLine cli = new CommandLine(new GradeCommand(console));
-        cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-            if (error instanceof GradeException) {
-                commandLine.getErr().println("grade: " + error.getMessage());
-                return 2;
-            }
-            // a fault of the grader itself, not of the learner's code: one line, and the trace only on request
-            commandLine.getErr().println("grade: the grader itself failed: " + error);
-            if (Boolean.getBoolean("relaylab.debug")) {
-                error.printStackTrace(commandLine.getErr());
-            } else {
-                commandLine.getErr().println("  (please report it; run with JAVA_TOOL_OPTIONS=-Drelaylab.debug=true for details)");
-            }
-            return 3;
-        });
+        cli.setExecutionExceptionHandler(CommandErrors.handler("grade", "the grader"));
         return cli.execute(args);
     }
 
