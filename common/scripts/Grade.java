@@ -19,6 +19,7 @@
 //DEPS me.tongfei:progressbar:0.10.2
 //DEPS com.bucket4j:bucket4j_jdk17-core:8.14.0
 //DEPS org.msgpack:msgpack-core:0.9.10
+//DEPS io.github.java-diff-utils:java-diff-utils:4.12
 //SOURCES ../src/main/java/relaylab/**.java
 //FILES relaylab/realtime/socket.io.js=../src/main/resources/relaylab/realtime/socket.io.js
 

@@ -17,8 +17,21 @@ while [ $# -gt 0 ]; do
 done
 cd "$(dirname "$0")/../.."
 times=()
+log=$(mktemp /tmp/relaylab-grade-timing-XXXXXX.log)
+trap 'rm -f "$log"' EXIT
+# ./jbang grade 01 answers 0 (all pass) or 1 (tasks to do, as in the untouched lesson); anything else means the
+# grade did not run (no Java, a broken build), and its time would mean nothing
+grade() {
+    local status=0
+    env "$@" ./jbang grade 01 >"$log" 2>&1 || status=$?
+    if [ "$status" -gt 1 ]; then
+        echo "./jbang grade 01 failed (exit $status); its output:" >&2
+        tail -n 20 "$log" >&2
+        exit 1
+    fi
+}
 if [ $cold -eq 0 ]; then
-    ./jbang grade 01 >/dev/null 2>&1 || true   # fill the caches first
+    grade   # fill the caches first
 fi
 for i in $(seq 1 "$runs"); do
     cold_env=()
@@ -28,9 +41,9 @@ for i in $(seq 1 "$runs"); do
                   MAVEN_OPTS="-Dmaven.repo.local=$home/m2")
     fi
     start=$(date +%s.%N)
-    env "${cold_env[@]}" ./jbang grade 01 >/dev/null 2>&1 || true
+    grade "${cold_env[@]}"
     end=$(date +%s.%N)
-    t=$(echo "$end - $start" | bc)
+    t=$(awk -v s="$start" -v e="$end" 'BEGIN {printf "%.3f", e - s}')
     times+=("$t")
     printf 'run %d: %.2f s\n' "$i" "$t"
     [ $cold -eq 1 ] && rm -rf "$home"

@@ -1,11 +1,7 @@
-// The library sources this lesson compiles with (JBang reads //SOURCES of a file named by //SOURCES too):
-//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
-//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java ../../common/src/main/java/relaylab/store/EmbeddedRedis.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
-
+//SOURCES NodeProcess.java
+//SOURCES CatchUp.java
+//SOURCES ScaleOutProof.java
+//SOURCES ScaleOutMeasure.java
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.ResponseCodeHandler;
@@ -135,6 +131,8 @@ final class ScaleOutCluster {
                 });
                 server.on("connection", socket -> System.out.println(node + ": a browser landed here (socket " + socket.id() + ")"));
                 server.on("connection", app::onConnection);
+                CatchUp catchUp = new CatchUp(redis.client(), prefix, node, server, System::currentTimeMillis);
+                Runtime.getRuntime().addShutdownHook(new Thread(catchUp::close));
                 server.start(nodePort);
                 heartbeat(app, server, System.out::println);
                 System.out.println(node + ": up on port " + server.port());
@@ -236,7 +234,7 @@ final class ScaleOutCluster {
      * message, read as an Envelope, to {@code onMessage}; subscribes again when Redis comes back after an outage.
      * Returns once subscribed; closing it unsubscribes.
      */
-    static AutoCloseable subscribe(RedisClient redis, String channel, String node, Consumer<Envelope> onMessage) {
+    static AutoCloseable subscribe(RedisClient redis, String channel, String node, Consumer<ScaleOut.Envelope> onMessage) {
         AtomicReference<JedisPubSub> current = new AtomicReference<>();
         CountDownLatch subscribed = new CountDownLatch(1);
         boolean[] closed = {false};
@@ -251,7 +249,7 @@ final class ScaleOutCluster {
                     @Override
                     public void onMessage(String ch, String message) {
                         try {
-                            onMessage.accept(RealtimeJson.mapper().readValue(message, Envelope.class));
+                            onMessage.accept(RealtimeJson.mapper().readValue(message, ScaleOut.Envelope.class));
                         } catch (JsonProcessingException e) {
                             System.out.println(node + ": ignored a message on " + ch + " that is not an envelope: " + e.getOriginalMessage());
                         } catch (RuntimeException e) {

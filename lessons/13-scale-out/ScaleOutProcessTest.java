@@ -18,7 +18,8 @@ class ScaleOutProcessTest {
     @Test
     @Tag("task:5") // through the sticky balancer: needs every task
     @DisplayName("3 node processes x 5 clients: 100 room messages each arrive once where meant; then one node killed with"
-            + " SIGKILL mid-run: no loss for the other nodes' clients, which keep their connection; its clients move to live nodes")
+            + " SIGKILL mid-run: no loss for the other nodes' clients, which keep their connection; its clients move to live"
+            + " nodes and catch up on what they missed")
     void everyMessageOnceAndKillOneNode() throws Exception {
         ScaleOutProof.Report report = ScaleOutProof.prove(redis.redis(),
                 new ScaleOutProof.Size(3, 5, 4, 100, 200, true, 11), line -> { });
@@ -28,6 +29,7 @@ class ScaleOutProcessTest {
                 .anySatisfy(line -> assertThat(line).contains("killed with SIGKILL"))
                 .anySatisfy(line -> assertThat(line).contains("reconnected through the balancer"))
                 .anySatisfy(line -> assertThat(line).startsWith("run 2: ").contains("missing 0; duplicates 0"))
+                .anySatisfy(line -> assertThat(line).contains("caught them up").endsWith("still missing: 0"))
                 .anySatisfy(line -> assertThat(line).contains("never lost their connection"));
     }
 }

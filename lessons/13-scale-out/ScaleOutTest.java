@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -65,7 +66,7 @@ class ScaleOutTest {
         return message;
     }
 
-    private void publish(Envelope envelope) {
+    private void publish(ScaleOut.Envelope envelope) {
         redis.client().publish(redis.prefix() + "#/#", ScaleOutCluster.json(envelope));
     }
 
@@ -100,8 +101,8 @@ class ScaleOutTest {
     void deliversOthersIgnoresOwn() {
         Node a = node("a");
         TestClient c = a.fx().client();
-        publish(new Envelope("a", "own", List.of(1), List.of(), List.of()));
-        publish(new Envelope("b", "other", List.of("x"), List.of(), List.of()));
+        publish(new ScaleOut.Envelope("a", "own", List.of(1), List.of(), List.of()));
+        publish(new ScaleOut.Envelope("b", "other", List.of("x"), List.of(), List.of()));
         assertThat(c.await("other")).containsExactly("x");
         a.fx().sync();
         assertThat(c.received("other")).as("copies of the other node's broadcast").hasSize(1);
@@ -119,7 +120,7 @@ class ScaleOutTest {
         a.fx().socketOf(red).join("red");
         a.fx().socketOf(muted).join("red");
         a.fx().socketOf(muted).join("muted");
-        publish(new Envelope("b", "redOnly", List.of(1), List.of("red"), List.of("muted")));
+        publish(new ScaleOut.Envelope("b", "redOnly", List.of(1), List.of("red"), List.of("muted")));
         assertThat(red.await("redOnly")).containsExactly(1);
         a.fx().sync();
         muted.assertNotReceived("redOnly");
@@ -156,8 +157,9 @@ class ScaleOutTest {
         assertThat(bob.ack("join", "games")).containsExactly("games");
         assertThat(eve.ack("join", "lobby")).containsExactly("lobby");
         ada.emit("say", "gg");
-        assertThat(bob.await("message")).as("bob (node b, games) hears ada (node a, games)")
-                .containsExactly(Map.of("node", "a", "room", "games", "text", "gg"));
+        assertThat(bob.await("message")).as("bob (node b, games) hears ada (node a, games)").singleElement()
+                .asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("node", "a").containsEntry("room", "games")
+                .containsEntry("text", "gg").containsKey("id");
         a.fx().sync();
         b.fx().sync();
         eve.assertNotReceived("message");
@@ -179,6 +181,44 @@ class ScaleOutTest {
         a.fx().sync();
         b.fx().sync();
         bob.assertNotReceived("message");
+    }
+
+    private static List<Object> texts(List<Object> ackArgs) {
+        return ((List<?>) ackArgs.get(0)).stream().<Object>map(m -> ((Map<?, ?>) m).get("text")).toList();
+    }
+
+    @Test
+    @Tag("task:3")
+    @DisplayName("catch-up after a move: another node answers what the room said, from a little before the client's last"
+            + " message on, without the client's own; everything kept for an unknown last message")
+    void catchUpOnAnotherNode() throws InterruptedException {
+        Node a = node("a");
+        Node b = node("b");
+        CatchUp log = new CatchUp(redis.client(), redis.prefix(), "b", b.fx().server(), System::currentTimeMillis);
+        open.add(log);
+        TestClient ada = a.fx().client();
+        TestClient bob = a.fx().client();
+        ada.ack("join", "games");
+        bob.ack("join", "games");
+        for (String text : List.of("one", "two", "three")) {
+            ada.emit("say", text);
+        }
+        List<List<Object>> seen = bob.awaitCount("message", 3);
+        String lastId = (String) ((Map<?, ?>) seen.get(2).get(0)).get("id");
+        bob.emit("say", "mine");
+        ada.await("message");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (log.since("games", null, List.of()).size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(20);   // polls the log that node b's subscriber fills, until the deadline
+        }
+        TestClient carol = b.fx().client();
+        assertThat(texts(carol.ack("catchUp", "games", null, List.of()))).as("catch-up without a last message")
+                .containsExactly("one", "two", "three", "mine");
+        assertThat(texts(carol.ack("catchUp", "games", lastId, List.of(bob.id())))).as("bob's catch-up after \"three\","
+                + " as one of his former socket ids").containsExactly("one", "two", "three");
+        assertThat(texts(carol.ack("catchUp", "games", "no-such-id", List.of()))).as("catch-up after an unknown message")
+                .containsExactly("one", "two", "three", "mine");
+        assertThat(texts(carol.ack("catchUp", "lobby", lastId, List.of()))).as("catch-up of a room nobody spoke in").isEmpty();
     }
 
     @Test

@@ -8,7 +8,13 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS redis.clients:jedis:8.0.2
 //DEPS com.github.codemonstur:embedded-redis:1.4.4
-//SOURCES ScaleOutEvents.java ScaleOutCluster.java NodeProcess.java ScaleOutProof.java ScaleOutMeasure.java
+//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java ../../common/src/main/java/relaylab/store/EmbeddedRedis.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
+//SOURCES ScaleOutCluster.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
@@ -16,6 +22,7 @@ import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import picocli.CommandLine;
 import redis.clients.jedis.RedisClient;
 import relaylab.realtime.Adapter;
@@ -28,8 +35,7 @@ import relaylab.workbook.Task;
 /**
  * Lesson 13: several chat servers ("nodes") act as one. Each node publishes its broadcasts on a Redis channel
  * and delivers the other nodes' broadcasts to its own sockets; nodes announce themselves with a heartbeat; a
- * sticky load balancer keeps each long-polling session on the node that knows it. Given beside it:
- * ScaleOutEvents.java (what travels: Envelope, Message), ScaleOutCluster.java (Redis plumbing, the demo).
+ * sticky load balancer keeps each long-polling session on the node that knows it.
  */
 @Lesson(number = 13, title = "Scale out",
         summary = "Several chat nodes behind a sticky load balancer, sharing broadcasts and rooms over Redis"
@@ -37,6 +43,16 @@ import relaylab.workbook.Task;
 public class ScaleOut {
     /** The cookie that carries a session's node, {@code <sid>.<node>}: the balancer reads it. */
     static final String COOKIE = "relaylab_node";
+
+    /** One broadcast on the Redis channel: which node sent it, the event, and which sockets it is for. */
+    record Envelope(String node, String event, List<Object> args, List<String> rooms, List<String> except) { }
+
+    /** A chat message said in a room, with the node its sender is connected to; its id tells copies apart. */
+    record Message(String id, String node, String room, String text) {
+        Message(String node, String room, String text) {
+            this(UUID.randomUUID().toString(), node, room, text);
+        }
+    }
 
     final String node;
     final RedisClient redis;

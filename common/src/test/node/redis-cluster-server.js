@@ -4,7 +4,8 @@
 // Prints one JSON object per line on stdout (what happened). Its clients ask it to broadcast with the event
 // "send" {event, args, rooms, except}; they name the rooms to join in their auth {rooms: [...]} and their name
 // {name} (kept in socket.data.name). The test asks the server itself, one JSON command per line on stdin, to make
-// the cluster requests: fetchSockets, remoteEmit, socketsJoin, disconnectSockets, serverSideEmit(WithAck), rooms.
+// the cluster requests: fetchSockets, remoteEmit, socketsJoin, socketsLeave, disconnectSockets,
+// serverSideEmit(WithAck), rooms.
 // Server-side emits "hello" from other servers are reported, and answered with "node answers <arg>".
 'use strict';
 const http = require('http');
@@ -83,6 +84,10 @@ async function run(io, command) {
         }
         case 'socketsJoin':
             target(io, command).socketsJoin(command.room);
+            report({ type: 'done', cmd: command.cmd });
+            break;
+        case 'socketsLeave':
+            target(io, command).socketsLeave(command.room);
             report({ type: 'done', cmd: command.cmd });
             break;
         case 'disconnectSockets':

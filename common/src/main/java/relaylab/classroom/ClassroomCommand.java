@@ -61,10 +61,9 @@ public final class ClassroomCommand implements Callable<Integer> {
                 }
             });
         } catch (IllegalArgumentException e) {
-            throw e;
+            throw e;   // a bad --code: its message says what is allowed
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                    + "); is another dashboard running? Try --port " + (port + 1), e);
+            throw new IllegalStateException(e.getMessage() + "; is another dashboard running? Or try --port " + (port + 1), e);
         }
         out.println("Relay Lab classroom dashboard: " + room.url());
         out.println("Join code: " + room.code());

@@ -217,6 +217,11 @@ public final class ClassroomLink implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code timeout} until the dashboard accepted or refused the join (tests on a busy machine). */
+    Kind awaitSettled(Duration timeout) {
+        return awaitConnection(System.nanoTime() + timeout.toNanos());
+    }
+
     private Kind awaitConnection(long deadline) {
         synchronized (lock) {
             while (true) {

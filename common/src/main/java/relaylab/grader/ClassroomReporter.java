@@ -4,6 +4,8 @@ import java.io.Console;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import relaylab.classroom.ClassroomLink;
 import relaylab.classroom.ClassroomLink.Joined;
 import relaylab.classroom.ClassroomLink.Kind;
@@ -21,7 +23,8 @@ final class ClassroomReporter implements AutoCloseable {
     private final Path root;
     private final relaylab.grader.Console console;
     private final Commands commands;
-    private ClassroomLink link;
+    // the link to the joined dashboard, opened on another thread so that loading the client costs grading nothing
+    private CompletableFuture<ClassroomLink> link;
 
     private ClassroomReporter(Path root, relaylab.grader.Console console, Commands commands) {
         this.root = root;
@@ -59,8 +62,8 @@ final class ClassroomReporter implements AutoCloseable {
                 throw new GradeException("--join: " + e.getMessage());
             }
             joined = reporter.joinAs(address, name != null ? name : reporter.remembered().map(Joined::name).orElseGet(ClassroomReporter::askName));
-            reporter.link = ClassroomLink.open(joined);
-            Outcome outcome = reporter.link.check();
+            reporter.link = CompletableFuture.completedFuture(ClassroomLink.open(joined));
+            Outcome outcome = reporter.link.join().check();
             if (outcome.kind() == Kind.REFUSED) {
                 reporter.close();
                 if (alone) {
@@ -84,7 +87,7 @@ final class ClassroomReporter implements AutoCloseable {
             remembered = Optional.of(joined);
         }
         if (sends) {
-            remembered.ifPresent(j -> reporter.link = ClassroomLink.open(j));
+            remembered.ifPresent(j -> reporter.link = CompletableFuture.supplyAsync(() -> ClassroomLink.open(j)));
         }
         return reporter;
     }
@@ -97,7 +100,15 @@ final class ClassroomReporter implements AutoCloseable {
         if (link == null) {
             return;
         }
-        Outcome outcome = link.send(result(report, seconds));
+        Outcome outcome;
+        try {
+            outcome = link.join().send(result(report, seconds));
+        } catch (CompletionException e) {
+            link = null;
+            console.out().println(console.yellow("Result not sent to the classroom (its client did not start: " + e.getCause()
+                    + "); grading is not affected."));
+            return;
+        }
         switch (outcome.kind()) {
             case SENT -> console.out().println(console.dim(outcome.line()));
             case REFUSED -> {
@@ -162,7 +173,7 @@ final class ClassroomReporter implements AutoCloseable {
     @Override
     public void close() {
         if (link != null) {
-            link.close();
+            link.thenAccept(ClassroomLink::close);   // a link that failed to open has nothing to close
             link = null;
         }
     }

@@ -96,20 +96,7 @@ public final class GradeCommand implements Callable<Integer> {
     /** Like {@link #run(String...)}, printing the report to {@code console} (the grader's own tests read it). */
     static int run(Console console, String... args) {
         CommandLine cli = new CommandLine(new GradeCommand(console));
-        cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-            if (error instanceof GradeException) {
-                commandLine.getErr().println("grade: " + error.getMessage());
-                return 2;
-            }
-            // a fault of the grader itself, not of the learner's code: one line, and the trace only on request
-            commandLine.getErr().println("grade: the grader itself failed: " + error);
-            if (Boolean.getBoolean("relaylab.debug")) {
-                error.printStackTrace(commandLine.getErr());
-            } else {
-                commandLine.getErr().println("  (please report it; run with JAVA_TOOL_OPTIONS=-Drelaylab.debug=true for details)");
-            }
-            return 3;
-        });
+        cli.setExecutionExceptionHandler(CommandErrors.handler("grade", "the grader"));
         return cli.execute(args);
     }
 
@@ -231,7 +218,8 @@ public final class GradeCommand implements Callable<Integer> {
                     StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
             while (true) {
                 GradeReport report = grade(workbook, grader, folder, variant);
-                LessonFolder next = report.allPassed() && task == null ? nextLesson(workbook, folder) : null;
+                // "all checked": without a browser, a lesson whose page tasks cannot be checked here is as done as it gets
+                LessonFolder next = report.allCheckedPass() && task == null ? nextLesson(workbook, folder) : null;
                 if (next != null) {
                     console.out().println(console.green(String.format("On to lesson %02d: watching %s.", next.number(),
                             commands.path(workbook.root().relativize(next.folder(variant)).toString()))));
@@ -258,7 +246,7 @@ public final class GradeCommand implements Callable<Integer> {
         }
     }
 
-    /** The lesson after {@code done} that is not finished yet, by the progress cache; null when all are. */
+    /** The lesson after {@code done} in the workbook's order; null after the last one. */
     private static LessonFolder nextLesson(Workbook workbook, LessonFolder done) {
         return workbook.lessons().stream().filter(l -> l.number() > done.number()).findFirst().orElse(null);
     }

@@ -52,6 +52,15 @@ public final class Grader {
 
     /** Like {@link #grade(LessonFolder, Variant)}, running only the tests of {@code onlyTask} when it is not null. */
     GradeReport grade(LessonFolder lesson, Variant variant, Integer onlyTask) {
+        return grade(lesson, variant, onlyTask, false);
+    }
+
+    /**
+     * Like {@link #grade(LessonFolder, Variant, Integer)}; with {@code untilFailed}, the run stops once each task
+     * graded has a failing test (the tests left read "skipped"). For the build's proofs that a task fails, which
+     * need one failing test and no more.
+     */
+    GradeReport grade(LessonFolder lesson, Variant variant, Integer onlyTask, boolean untilFailed) {
         Path folder = lesson.folder(variant);
         if (!Files.isDirectory(folder)) {
             throw new GradeException(workbook.root().relativize(folder) + " is missing; "
@@ -85,11 +94,11 @@ public final class Grader {
                 problems.add(relative(folder) + " declares no @Task");
             }
             List<TestOutcome> outcomes = new TestRunner(timeoutSeconds).run(child, classPath,
-                    compiled.testClasses().stream().map(Class::getName).toList(), learnerFiles, onlyTask);
+                    compiled.testClasses().stream().map(Class::getName).toList(), learnerFiles, onlyTask, untilFailed);
             List<TaskResult> results = new ArrayList<>();
             tasks.forEach((number, task) -> results.add(new TaskResult(number, task.title(), task.hint(),
                     outcomes.stream().filter(o -> o.tasks().contains(number)).toList())));
-            if (onlyTask == null) {
+            if (onlyTask == null && !untilFailed) {
                 problems.addAll(authoringProblems(lesson, tasks, outcomes));
             }
             Map<Integer, String> todoLines = new TreeMap<>();

@@ -191,7 +191,7 @@ public final class Pairing {
     }
 
     /** True for the files compared line by line (and rebuilt by {@link #withOnlyTodo}). */
-    static boolean isText(String name) {
+    public static boolean isText(String name) {
         int dot = name.lastIndexOf('.');
         return dot >= 0 && TEXT.contains(name.substring(dot + 1));
     }

@@ -98,8 +98,8 @@ final class ReportPrinter {
         long notChecked = report.notChecked();
         if (report.allCheckedPass()) {
             out.println(console.green(String.format("✔ All checked tasks pass (%d of %d);", passed, total))
-                    + String.format(" %d not checked here: %s needs Chrome or Chromium.", notChecked,
-                    notChecked == 1 ? "it" : "they"));
+                    + String.format(" %d not checked here: %s Chrome or Chromium.", notChecked,
+                    notChecked == 1 ? "it needs" : "they need"));
             out.println("  " + BROWSER_HELP + " " + commands.grade(lesson));
             return;
         }

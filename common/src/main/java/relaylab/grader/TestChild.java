@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryNotificationInfo;
 import java.lang.management.MemoryPoolMXBean;
@@ -18,6 +20,7 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +30,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import javax.management.NotificationEmitter;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.Extension;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.engine.FilterResult;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
@@ -63,6 +70,8 @@ final class TestChild {
     private final Set<String> knownLoops = new HashSet<>();
     private final Deque<Running> running = new ArrayDeque<>();
     private volatile boolean finishing;
+    /** With "untilFailed": the tasks still waiting for a failing test; when none is left, the rest is skipped ({@link Proven}). */
+    private Set<Integer> waitingForFailure;
     private volatile boolean fatal;
     private long timeoutMillis;
 
@@ -107,6 +116,10 @@ final class TestChild {
                 throw new IllegalArgumentException("not a folder: " + entry.asText(), e);
             }
         }
+        if (request.path("untilFailed").asBoolean()) {
+            lessonPath.add(Proven.registration());
+            builder.configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true");
+        }
         ClassLoader lessonLoader = new URLClassLoader(lessonPath.toArray(URL[]::new), TestChild.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(lessonLoader);
         request.path("testClasses").forEach(c -> builder.selectors(selectClass(lessonLoader, c.asText())));
@@ -127,6 +140,15 @@ final class TestChild {
         });
         TestPlan plan = launcher.discover(discovery);
         sendPlan(plan);
+        if (request.path("untilFailed").asBoolean()) {
+            waitingForFailure = new HashSet<>();
+            if (request.hasNonNull("onlyTask")) {
+                waitingForFailure.add(request.get("onlyTask").asInt());
+            } else {
+                plan.getRoots().forEach(root -> plan.getDescendants(root).stream().filter(TestIdentifier::isTest)
+                        .forEach(test -> waitingForFailure.addAll(Explainer.tasks(test))));
+            }
+        }
         Thread watchdog = new Thread(this::watch, "relaylab-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
@@ -290,7 +312,7 @@ final class TestChild {
             List<TestIdentifier> tests = id.isTest() ? List.of(id)
                     : plan.getDescendants(id).stream().filter(TestIdentifier::isTest).toList();
             Explainer.Result skipped = Explainer.skipped(reason);
-            tests.forEach(test -> sendEnd(test.getUniqueId(), skipped.status(), skipped.message(), ""));
+            tests.forEach(test -> sendEnd(test, skipped.status(), skipped.message(), ""));
         }
 
         @Override
@@ -305,12 +327,12 @@ final class TestChild {
             }
             Explainer.Result explained = explainer.explain(result);
             if (id.isTest()) {
-                sendEnd(id.getUniqueId(), explained.status(), explained.message(), capture.end());
+                sendEnd(id, explained.status(), explained.message(), capture.end());
             } else if (explained.status() != Status.PASSED) {
                 String output = capture.end();
                 for (TestIdentifier test : plan.getDescendants(id)) {
                     if (test.isTest()) {
-                        sendEnd(test.getUniqueId(), explained.status(), explained.status() != Status.FAILED
+                        sendEnd(test, explained.status(), explained.status() != Status.FAILED
                                 ? explained.message() : "the test class failed before this test could run: "
                                 + explained.message(), output);
                     }
@@ -318,8 +340,48 @@ final class TestChild {
             }
         }
 
-        private void sendEnd(String id, Status status, String message, String output) {
-            send(event("end").put("id", id).put("status", status.name()).put("message", message).put("output", output));
+        private void sendEnd(TestIdentifier test, Status status, String message, String output) {
+            send(event("end").put("id", test.getUniqueId()).put("status", status.name()).put("message", message).put("output", output));
+            if (waitingForFailure != null && (status == Status.FAILED || status == Status.TIMED_OUT)) {
+                waitingForFailure.removeAll(Explainer.tasks(test));
+                // every task asked about has a failing test: what is left cannot change that, so it is skipped
+                Proven.done = waitingForFailure.isEmpty();
+            }
+        }
+    }
+
+    /**
+     * With "untilFailed" (the build proving that tasks fail): once every task asked about has a failing test,
+     * the tests left are skipped, while the classes already started still tear down (close their browser,
+     * stop their server). Registered through JUnit's extension auto-detection from a folder made for it.
+     */
+    public static final class Proven implements ExecutionCondition {
+        static volatile boolean done;
+
+        /** Needed by auto-detection. */
+        public Proven() {
+        }
+
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return done ? ConditionEvaluationResult.disabled("not needed: the task's failure is proven")
+                    : ConditionEvaluationResult.enabled("the task's failure is not proven yet");
+        }
+
+        /** A folder holding only the service file that names this class, for the lessons' class loader. */
+        static URL registration() {
+            try {
+                Path folder = Files.createTempDirectory("relaylab-proven-");
+                Path services = Files.createDirectories(folder.resolve("META-INF/services"));
+                Files.writeString(services.resolve(Extension.class.getName()), Proven.class.getName() + "\n");
+                // deleted in the reverse order of registration: the file first, the folder last
+                for (Path p : List.of(folder, services.getParent(), services, services.resolve(Extension.class.getName()))) {
+                    p.toFile().deleteOnExit();
+                }
+                return folder.toUri().toURL();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot register the early stop of a failure proof", e);
+            }
         }
     }
 }

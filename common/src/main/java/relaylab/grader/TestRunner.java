@@ -48,9 +48,11 @@ final class TestRunner {
      * {@code first}, a child started early with {@link Child#start} so its start-up overlaps compiling.
      *
      * @param learnerFiles the names of the lesson's own source files, to say where its code was busy
+     * @param untilFailed  stop once each task run ({@code onlyTask}, or every task) has a failing test: the build's
+     *                     proofs that tasks fail need no more, and the tests left are reported as skipped
      */
     List<TestOutcome> run(Child first, List<Path> classPath, List<String> testClasses, Collection<String> learnerFiles,
-            Integer onlyTask) {
+            Integer onlyTask, boolean untilFailed) {
         Map<String, JsonNode> plan = new LinkedHashMap<>();
         Map<String, TestOutcome> outcomes = new LinkedHashMap<>();
         List<String> knownLoops = new ArrayList<>();
@@ -67,6 +69,7 @@ final class TestRunner {
                 if (onlyTask != null) {
                     request.put("onlyTask", onlyTask);
                 }
+                request.put("untilFailed", untilFailed);
                 Ending ending = child.run(request, plan, outcomes, timeoutSeconds);
                 if (ending.done()) {
                     return new ArrayList<>(outcomes.values());
@@ -83,7 +86,8 @@ final class TestRunner {
                 if (ending.loop() != null && !knownLoops.contains(ending.loop())) {
                     knownLoops.add(ending.loop());
                 }
-                if (outcomes.keySet().containsAll(plan.keySet()) || blamed.isEmpty()) {
+                if (outcomes.keySet().containsAll(plan.keySet()) || blamed.isEmpty()
+                        || untilFailed && failedEach(onlyTask, plan.values(), outcomes.values())) {
                     return new ArrayList<>(outcomes.values());
                 }
                 // once a child was killed, another may be: keep a spare starting while the next one runs
@@ -95,6 +99,19 @@ final class TestRunner {
                 spare.kill();
             }
         }
+    }
+
+    /** True when each task ({@code onlyTask}, or every task of the plan) has a failed or stopped test. */
+    private static boolean failedEach(Integer onlyTask, Collection<JsonNode> plan, Collection<TestOutcome> outcomes) {
+        Set<Integer> waiting = new TreeSet<>();
+        if (onlyTask != null) {
+            waiting.add(onlyTask);
+        } else {
+            plan.forEach(test -> waiting.addAll(tasks(test)));
+        }
+        outcomes.stream().filter(o -> o.status() == Status.FAILED || o.status() == Status.TIMED_OUT)
+                .forEach(o -> waiting.removeAll(o.tasks()));
+        return waiting.isEmpty();
     }
 
     /** The tests a dead child's ending is blamed on: the test it was in, or every unfinished test of its container. */

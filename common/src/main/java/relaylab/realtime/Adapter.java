@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * Where a namespace's broadcasts go: every {@code emit} to many sockets, {@code to}, {@code except},
- * {@code socketsJoin}/{@code socketsLeave}, {@code disconnectSockets} and {@code sockets()} of a {@link Broadcast}
- * pass through the namespace's adapter. This class is the default: the sockets of this server only, the packet
+ * {@code socketsJoin}/{@code socketsLeave}, {@code disconnectSockets}, {@code sockets()} and {@code fetchSockets()} of a
+ * {@link Broadcast}, and the namespace's {@code serverSideEmit}, pass through the namespace's adapter. This class is the default: the sockets of this server only, the packet
  * encoded once and queued on each target's writer. To run several servers as one (lesson 13), subclass it,
  * override {@link #broadcast} to also tell the other servers, and call {@link #deliverLocally} with what they
  * send you. Choose the adapter with {@link RealtimeConfig#adapter}; one instance serves one namespace.

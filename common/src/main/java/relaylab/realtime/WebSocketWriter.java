@@ -271,14 +271,15 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         try {
             if (count > first) {
                 writes++;
+                FanoutProbe probe = FanoutProbe.ON ? FanoutProbe.current() : null;
                 if (FanoutProbe.ON) {
-                    FanoutProbe.write(count - first);
+                    probe.write(count - first);
                 }
                 pendingBytes -= sink.write(frames, first, count - first);
                 long now = FanoutProbe.stamp();
                 while (first < count && !frames[first].hasRemaining()) {
                     if (FanoutProbe.ON) {
-                        FanoutProbe.written(stamps[first], now);
+                        probe.written(stamps[first], now);
                     }
                     frames[first++] = null;
                     pendingBytes -= FRAME_OVERHEAD;

@@ -9,9 +9,11 @@
  * {@link relaylab.realtime.client.RealtimeClient#connect}. Lesson tests use {@code relaylab.realtime.testing}.
  *
  * <p>Layout: this package is the API plus the engine, one package-private class per protocol layer
- * ({@code EngineHandler}, {@code PollingTransport}, {@code WebSocketTransport}, {@code EngineSession},
- * {@code SocketIoConnection}, {@code WebSocketWriter}); the wire format is {@code relaylab.realtime.protocol};
- * common/README.md has the map.
+ * ({@code EngineHandler}, {@code PollingTransport}, {@code WebSocketTransport}, {@code EngineSession} with its
+ * {@code Heartbeat}, {@code SocketIoConnection} with {@code NamespaceJoin}, {@code WebSocketWriter}), and helpers
+ * behind the public classes ({@code ServerRoutes} for {@code RealtimeServer}, {@code SocketHandlers} and
+ * {@code SocketAcks} for {@code RealtimeSocket}); the wire format is {@code relaylab.realtime.protocol};
+ * common/README.md has the map, one line per class.
  *
  * <p>Threads: network I/O runs on Undertow's I/O threads; every handler runs on a worker thread, one at
  * a time per connection and in arrival order. Sends may happen from any thread. Heartbeats and timeouts

@@ -1,7 +1,7 @@
 package relaylab.classroom;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static relaylab.realtime.testing.RealtimeFixture.WAIT;
+import static relaylab.classroom.Learners.WAIT;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class ClassroomLoadTest {
             page.awaitText("#status", "live", WAIT);
             List<ClassroomLink> links = new ArrayList<>();
             for (int i = 0; i < LEARNERS; i++) {
-                links.add(ClassroomLink.open(Learners.learner(room, String.format("Learner %02d", i))));
+                links.add(Learners.settled(Learners.learner(room, String.format("Learner %02d", i))));
             }
             Map<Kind, AtomicInteger> outcomes = new EnumMap<>(Kind.class);
             for (Kind kind : Kind.values()) {

@@ -1,7 +1,7 @@
 package relaylab.classroom;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static relaylab.realtime.testing.RealtimeFixture.WAIT;
+import static relaylab.classroom.Learners.WAIT;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +43,7 @@ class ClassroomPageTest {
     }
 
     private ClassroomLink join(String name) {
-        ClassroomLink link = ClassroomLink.open(Learners.learner(room, name));
+        ClassroomLink link = Learners.settled(Learners.learner(room, name));
         links.add(link);
         return link;
     }

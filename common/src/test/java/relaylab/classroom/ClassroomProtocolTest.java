@@ -2,7 +2,7 @@ package relaylab.classroom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static relaylab.realtime.testing.RealtimeFixture.WAIT;
+import static relaylab.classroom.Learners.WAIT;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ class ClassroomProtocolTest {
     @DisplayName("a learner joins with the right code, sends a result, and the dashboard gets it with every task's status")
     void resultReachesDashboard() throws Exception {
         try (Learners.Watcher watcher = new Learners.Watcher(room);
-             ClassroomLink ada = ClassroomLink.open(Learners.learner(room, "Ada"))) {
+             ClassroomLink ada = Learners.settled(Learners.learner(room, "Ada"))) {
             assertThat(watcher.snapshot()).as("the snapshot a page gets on connecting").asString().contains("learners=[]");
             assertThat(ada.check().kind()).as("the join with the right code").isEqualTo(Kind.SENT);
             Outcome sent = ada.send(Learners.result(5, "passed", "failed", "not checked"));
@@ -65,7 +65,7 @@ class ClassroomProtocolTest {
         String wrong = room.code().equals("AAAAAA") ? "BBBBBB" : "AAAAAA";
         ClassroomLink.Joined joined = new ClassroomLink.Joined(new JoinAddress(room.joinAddress().server(), wrong), "Bob",
                 UUID.randomUUID().toString());
-        try (ClassroomLink bob = ClassroomLink.open(joined)) {
+        try (ClassroomLink bob = Learners.settled(joined)) {
             Outcome outcome = bob.check();
             assertThat(outcome.kind()).as(outcome.line()).isEqualTo(Kind.REFUSED);
             assertThat(outcome.line()).contains("wrong join code \"" + wrong + "\"");
@@ -78,11 +78,11 @@ class ClassroomProtocolTest {
     @DisplayName("names that are empty, too long or hold control characters are refused at the join; HTML is kept as it is")
     void names() {
         for (String bad : List.of(" ", "x".repeat(Roster.MAX_NAME + 1), "bell\u0007")) {
-            try (ClassroomLink link = ClassroomLink.open(new ClassroomLink.Joined(room.joinAddress(), bad, UUID.randomUUID().toString()))) {
+            try (ClassroomLink link = Learners.settled(new ClassroomLink.Joined(room.joinAddress(), bad, UUID.randomUUID().toString()))) {
                 assertThat(link.check().kind()).as("the join of the name \"" + bad + "\"").isEqualTo(Kind.REFUSED);
             }
         }
-        try (ClassroomLink html = ClassroomLink.open(Learners.learner(room, "<b>Eve</b>"))) {
+        try (ClassroomLink html = Learners.settled(Learners.learner(room, "<b>Eve</b>"))) {
             assertThat(html.check().kind()).isEqualTo(Kind.SENT);
         }
         assertThat(room.learnerCount()).isEqualTo(1);

@@ -1,7 +1,7 @@
 package relaylab.classroom;
 
-import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,17 @@ import relaylab.realtime.client.RealtimeClient;
 
 /** Simulated learners and a Java dashboard watcher for the classroom tests. */
 final class Learners {
+    /** How long a test waits for a connection, an event or the page: generous, for a busy machine; waits end as soon as the condition holds. */
+    static final Duration WAIT = Duration.ofSeconds(20);
+
     private Learners() {
+    }
+
+    /** Opens a link for {@code joined} and waits until the dashboard accepted or refused it. */
+    static ClassroomLink settled(ClassroomLink.Joined joined) {
+        ClassroomLink link = ClassroomLink.open(joined);
+        link.awaitSettled(WAIT);
+        return link;
     }
 
     /** A joined learner of {@code room}, with a fresh id. */

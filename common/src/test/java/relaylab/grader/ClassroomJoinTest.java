@@ -1,7 +1,6 @@
 package relaylab.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static relaylab.realtime.testing.RealtimeFixture.WAIT;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +29,9 @@ import relaylab.realtime.client.RealtimeClient;
 
 /** The grader's side of the classroom dashboard: grade NN --join, --leave, and a dashboard that is down or refuses. */
 class ClassroomJoinTest {
+    /** How long the test waits for its own dashboard client and for results: generous, for a busy machine. */
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
     private static final String MAIN = """
             import relaylab.workbook.Lesson;
             import relaylab.workbook.Task;
@@ -189,6 +192,20 @@ class ClassroomJoinTest {
                 .allMatch(l -> l.contains("wrong join code") && l.contains("grading goes on"));
         assertThat(root.resolve(".relaylab/" + ClassroomLink.FILE)).as("a refused join").doesNotExist();
         assertThat(room.learnerCount()).isZero();
+    }
+
+    @Test
+    @DisplayName("a join the dashboard no longer accepts (restarted with a new code) is refused once, then forgotten")
+    void restartedWithNewCode() {
+        String old = room.code().equals("AAAAAA") ? "BBBBBB" : "AAAAAA";
+        ClassroomLink.remember(root, new ClassroomLink.Joined(new JoinAddress(room.joinAddress().server(), old), "Ada",
+                UUID.randomUUID().toString()));
+        assertThat(grade("01")).as("exit status of a lesson with task 1 to do").isEqualTo(1);
+        assertThat(classroomLines()).as("lines about the classroom").hasSize(1)
+                .allMatch(l -> l.contains("refused the join: wrong join code \"" + old + "\"") && l.contains("You left that classroom"));
+        assertThat(root.resolve(".relaylab/" + ClassroomLink.FILE)).as("the refused join").doesNotExist();
+        assertThat(grade("01")).isEqualTo(1);
+        assertThat(classroomLines()).as("lines about the classroom at the next grade").isEmpty();
     }
 
     /** The first result of lesson 01 the page is sent that matches {@code wanted} (a join resends earlier results). */

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -132,7 +135,46 @@ class LearnerLoopTest {
         assertThat(report.allCheckedPass()).isTrue();
         assertThat(grade("01", "--solution")).as(printed()).isZero();
         assertThat(printed()).contains("3. Page — not checked here: needs Chrome or Chromium")
-                .contains("All checked tasks pass (2 of 3); 1 not checked here").contains("apt-get install");
+                .contains("All checked tasks pass (2 of 3); 1 not checked here: it needs Chrome or Chromium.")
+                .contains("apt-get install");
+    }
+
+    @Test
+    @DisplayName("a proof that a task fails (the build's) stops at its first failing test; the tests left read 'skipped', a pass runs all")
+    void untilFailedStopsAtTheFirstFailure() throws IOException {
+        Files.writeString(root.resolve("lessons/01-three/MoreTest.java"), """
+                import static org.assertj.core.api.Assertions.assertThat;
+                import org.junit.jupiter.api.DisplayName;
+                import org.junit.jupiter.api.Tag;
+                import org.junit.jupiter.api.Test;
+
+                class MoreTest {
+                    @Test
+                    @Tag("task:1")
+                    @DisplayName("one() is 1, asked again")
+                    void again() {
+                        assertThat(Three.one()).isEqualTo(1);
+                    }
+
+                    @Test
+                    @Tag("task:1")
+                    @DisplayName("one() is 1, asked a third time")
+                    void third() {
+                        assertThat(Three.one()).isEqualTo(1);
+                    }
+                }
+                """);
+        Grader grader = new Grader(workbook, 20);
+        LessonFolder lesson = workbook.lesson("1");
+        assertThat(grader.grade(lesson, Variant.EXERCISE, 1, false).tasks().get(0).tests()).extracting(GradeReport.TestOutcome::status)
+                .containsExactly(Status.FAILED, Status.FAILED, Status.FAILED);
+        TaskResult proof = grader.grade(lesson, Variant.EXERCISE, 1, true).tasks().get(0);
+        assertThat(proof.tests()).extracting(GradeReport.TestOutcome::status)
+                .containsExactlyInAnyOrder(Status.FAILED, Status.SKIPPED, Status.SKIPPED);
+        assertThat(proof.tests()).filteredOn(t -> t.status() == Status.SKIPPED).extracting(GradeReport.TestOutcome::message)
+                .allMatch(m -> m.contains("not needed: the task's failure is proven"));
+        assertThat(grader.grade(lesson, Variant.SOLUTION, 1, true).tasks().get(0).tests()).extracting(GradeReport.TestOutcome::status)
+                .containsExactly(Status.PASSED, Status.PASSED, Status.PASSED);
     }
 
     @Test
@@ -150,6 +192,97 @@ class LearnerLoopTest {
         // the test runs outside the temporary workbook, so the path is printed as it works from here: absolute
         assertThat(printed()).contains("Next: task 2 — its TODO is still to do: see \"// TODO 2\" in " + root.toAbsolutePath().normalize()
                 .resolve("lessons/01-three/Three.java") + ":13");
+    }
+
+    @Test
+    @DisplayName("--watch moves on to the next lesson once every task passes, grades it, and grades again when a file is saved")
+    void watchMovesOn() throws Exception {
+        write("lessons", "return 1;", "return 2;", "return 3;"); // lesson 01 solved (task 3 is not checked here: no browser)
+        Files.createDirectories(root.resolve("lessons/02-two"));
+        Files.createDirectories(root.resolve("solutions/02-two"));
+        Files.writeString(root.resolve("lessons/02-two/TwoTest.java"), """
+                import static org.assertj.core.api.Assertions.assertThat;
+                import org.junit.jupiter.api.DisplayName;
+                import org.junit.jupiter.api.Tag;
+                import org.junit.jupiter.api.Test;
+
+                class TwoTest {
+                    @Test
+                    @Tag("task:1")
+                    @DisplayName("four() is 4")
+                    void four() {
+                        assertThat(Two.four()).isEqualTo(4);
+                    }
+                }
+                """);
+        String two = """
+                import relaylab.workbook.Lesson;
+                import relaylab.workbook.Task;
+
+                @Lesson(number = 2, title = "Two", summary = "One task.")
+                public class Two {
+                    @Task(number = 1, title = "Four", hint = "Return 4.")
+                    static int four() {
+                        BODY
+                    }
+                }
+                """;
+        Files.writeString(root.resolve("lessons/02-two/Two.java"),
+                two.replace("BODY", "// TODO 1: return 4 (task 1)\n throw new UnsupportedOperationException(\"TODO 1: four\");"));
+        Files.writeString(root.resolve("solutions/02-two/Two.java"), two.replace("BODY", "return 4;"));
+        Transcript transcript = new Transcript();
+        Thread watching = new Thread(() -> GradeCommand.run(new Console(new PrintStream(transcript, true, StandardCharsets.UTF_8), false),
+                "01", "--watch"), "grade-watch");
+        watching.start();
+        try {
+            transcript.await("On to lesson 02: watching ");
+            transcript.await("0 of 1 tasks pass.");
+            String watchingTwo = "Watching " + root.toAbsolutePath().normalize().resolve("lessons/02-two");
+            transcript.await(watchingTwo);
+            assertThat(transcript.text()).as("lesson 01 was graded first, then lesson 02")
+                    .containsSubsequence("Lesson 01 · Three", "All checked tasks pass (2 of 3)", "On to lesson 02", "Lesson 02 · Two");
+            Files.writeString(root.resolve("lessons/02-two/Two.java"), two.replace("BODY", "return 4;"));
+            transcript.await("✔ 1 of 1 tasks pass. Lesson 02 is done.");
+            assertThat(transcript.text()).as("graded again after the save").contains("change seen at")
+                    .doesNotContain("On to lesson 03");
+        } finally {
+            watching.interrupt();
+            watching.join(Duration.ofSeconds(30).toMillis());
+        }
+        assertThat(watching.isAlive()).as("--watch ends when interrupted (Ctrl-C)").isFalse();
+    }
+
+    /** What a command printed, for a test to wait on: each write wakes the waiting test. */
+    private static final class Transcript extends OutputStream {
+        private static final Duration DEADLINE = Duration.ofSeconds(120); // a grade on a loaded build machine
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+            notifyAll();
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        synchronized void await(String expected) throws InterruptedException {
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (!text().contains(expected)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("waited " + DEADLINE.toSeconds() + " s for \"" + expected + "\"; printed so far:\n" + text());
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
     }
 
     @Test

@@ -127,4 +127,47 @@ class HandlerBinderTest {
             server.stop();
         }
     }
+
+    static final class ServerSide {
+        final List<Object> got = new CopyOnWriteArrayList<>();
+
+        @OnServerSideEmit("config")
+        void config(Point point, String name, Ack ack) {
+            got.add(point);
+            got.add(name);
+            ack.send("ok " + name, "not sent: only the first argument travels");
+        }
+
+        @OnServerSideEmit("boom")
+        void boom() {
+            throw new IllegalStateException("boom on purpose");
+        }
+    }
+
+    static final class ServerSideWithSocket {
+        @OnServerSideEmit("x")
+        void x(RealtimeSocket socket) {
+        }
+    }
+
+    @Test
+    @DisplayName("@OnServerSideEmit methods get the other server's arguments converted and its Ack; a socket parameter is rejected; a throwing one is logged")
+    void serverSideEmitHandlers() {
+        RealtimeServer server = RealtimeServer.create();
+        ServerSide handlers = new ServerSide();
+        List<Object> acked = new CopyOnWriteArrayList<>();
+        try (LogCapture log = LogCapture.of("relaylab.realtime")) {
+            server.register(handlers);
+            server.of("/").dispatchServerSideEmit("config", List.of(Map.of("x", 1, "y", 2), "blue"), args -> acked.add(List.of(args)));
+            assertThat(handlers.got).containsExactly(new Point(1, 2), "blue");
+            assertThat(acked).containsExactly(List.of("ok blue", "not sent: only the first argument travels"));
+            server.of("/").dispatchServerSideEmit("boom", List.of(), Ack.NONE);
+            assertThat(log.containing("boom on purpose")).as("the handler's exception is logged: " + log.describe()).isNotEmpty();
+            assertThatThrownBy(() -> server.register(new ServerSideWithSocket())).hasMessageContaining("ServerSideWithSocket.x")
+                    .hasMessageContaining("'socket'").hasMessageContaining("@OnServerSideEmit");
+            assertThatThrownBy(() -> server.serverSideEmit("connection")).hasMessageContaining("reserved");
+        } finally {
+            server.stop();
+        }
+    }
 }

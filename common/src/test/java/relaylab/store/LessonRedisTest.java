@@ -104,8 +104,8 @@ class LessonRedisTest {
                 "--appendonly", "yes").redirectErrorStream(true).start();
         assertThat(daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the daemonizing redis-server returned").isTrue();
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-        while (!java.nio.file.Files.exists(data.resolve("redis.pid")) && System.nanoTime() < deadline) {
-            Thread.sleep(20);   // the daemon writes its pid file as it starts
+        while (!pidWritten(data.resolve("redis.pid")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);   // the daemon writes its pid file as it starts (created first, then written)
         }
         ProcessHandle orphan = ProcessHandle.of(Long.parseLong(java.nio.file.Files.readString(data.resolve("redis.pid")).strip()))
                 .orElseThrow(() -> new AssertionError("the orphan redis-server is not running"));
@@ -117,6 +117,10 @@ class LessonRedisTest {
         } finally {
             orphan.destroyForcibly();
         }
+    }
+
+    private static boolean pidWritten(Path pidFile) throws java.io.IOException {
+        return java.nio.file.Files.exists(pidFile) && java.nio.file.Files.readString(pidFile).strip().matches("\\d+");
     }
 
     @Test

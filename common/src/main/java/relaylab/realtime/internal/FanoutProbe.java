@@ -64,14 +64,19 @@ public final class FanoutProbe {
         p.record(HANDOFFS_WAITING, Math.max(0, p.queued.decrementAndGet()));
     }
 
-    /** On the I/O thread: one socket write offered {@code frames} frames. */
-    public static void write(int frames) {
-        of(Thread.currentThread()).record(FRAMES_PER_WRITE, frames);
+    /** The calling I/O thread's counters, for {@link #write} and {@link #written} (looked up once per socket write). */
+    public static FanoutProbe current() {
+        return of(Thread.currentThread());
     }
 
-    /** On the I/O thread: a frame stamped at {@code emitted} ({@link #stamp()}) was written completely at {@code now}. */
-    public static void written(long emitted, long now) {
-        of(Thread.currentThread()).record(EMIT_TO_WRITE_MICROS, Math.max(0, (now - emitted) / 1000));
+    /** On this probe's I/O thread: one socket write offered {@code frames} frames. */
+    public void write(int frames) {
+        record(FRAMES_PER_WRITE, frames);
+    }
+
+    /** On this probe's I/O thread: a frame stamped at {@code emitted} ({@link #stamp()}) was fully written at {@code now}. */
+    public void written(long emitted, long now) {
+        record(EMIT_TO_WRITE_MICROS, Math.max(0, (now - emitted) / 1000));
     }
 
     private void record(int kind, long value) {

@@ -20,6 +20,7 @@ import java.util.Map;
  * in socket.io's shape).
  */
 final class ClusterWire {
+    private static final System.Logger LOG = System.getLogger(RedisAdapter.class.getName());
     static final int SOCKETS = 0;
     static final int ALL_ROOMS = 1;
     static final int REMOTE_JOIN = 2;
@@ -98,7 +99,16 @@ final class ClusterWire {
         described.put("id", socket.id());
         described.put("handshake", handshake);
         described.put("rooms", List.copyOf(socket.rooms()));
-        described.put("data", RealtimeJson.mapper().convertValue(socket.data(), Object.class));
+        Object data;
+        try {
+            data = RealtimeJson.mapper().convertValue(socket.data(), Object.class);
+        } catch (IllegalArgumentException e) {
+            // one socket's odd data must not spoil the whole answer (the asking server would time out)
+            LOG.log(System.Logger.Level.WARNING, "the data() of socket " + socket.id() + " is not JSON-serialisable ("
+                    + e.getMessage().lines().findFirst().orElse("") + "); fetchSockets on other servers sees it without data");
+            data = null;
+        }
+        described.put("data", data);
         return described;
     }
 

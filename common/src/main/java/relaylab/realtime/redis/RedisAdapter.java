@@ -1,8 +1,5 @@
 package relaylab.realtime.redis;
 
-import redis.clients.jedis.BinaryJedisPubSub;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 import relaylab.realtime.Ack;
@@ -12,12 +9,10 @@ import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.RemoteSocket;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,12 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -59,7 +49,6 @@ public final class RedisAdapter extends Adapter {
     private static final System.Logger LOG = System.getLogger(RedisAdapter.class.getName());
     /** The Node adapter's default key, the first part of every channel name. */
     public static final String DEFAULT_KEY = "socket.io";
-    private static final long RETRY_MILLIS = 500;
     /** How long a request waits for the other servers unless the factory says otherwise: 5 s, as in the Node adapter. */
     public static final Duration DEFAULT_REQUESTS_TIMEOUT = Duration.ofSeconds(5);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -71,16 +60,9 @@ public final class RedisAdapter extends Adapter {
     private final String channel;
     private final String requestChannel;
     private final String responseChannel;
-    private final Duration requestsTimeout;
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+        private final ClusterRequests requests;
     private final AtomicBoolean ackBroadcastLogged = new AtomicBoolean();
-    private final AtomicReference<Connection> subscription = new AtomicReference<>();
-    /** The pattern plus the request, response and own response channels. */
-    private static final int ALL_CHANNELS = 4;
-    private final AtomicReference<BinaryJedisPubSub> current = new AtomicReference<>();
-    private final CountDownLatch firstSubscribe = new CountDownLatch(1);
-    private final Thread subscriber;
-    private volatile boolean closed;
+    private final ClusterSubscription subscription;
     private volatile boolean publishFailing;
 
     /**
@@ -108,15 +90,14 @@ public final class RedisAdapter extends Adapter {
         super(namespace);
         this.redis = redis;
         this.uid = randomId();
-        this.requestsTimeout = requestsTimeout;
         this.channel = key + "#" + namespace.name() + "#";
         this.requestChannel = key + "-request#" + namespace.name() + "#";
         this.responseChannel = key + "-response#" + namespace.name() + "#";
-        this.subscriber = new Thread(this::subscribeLoop, "redis-adapter " + channel);
-        subscriber.setDaemon(true);
-        subscriber.start();
+        this.requests = new ClusterRequests(redis, uid, requestChannel, requestsTimeout);
+        this.subscription = new ClusterSubscription(redis, channel + "*",
+                new String[] {requestChannel, responseChannel, responseChannel + uid + "#"}, this::onPacket, this::onRequestOrAnswer);
         try {
-            if (!firstSubscribe.await(10, TimeUnit.SECONDS)) {
+            if (!subscription.awaitSubscribed(10)) {
                 LOG.log(System.Logger.Level.WARNING, "the Redis adapter could not subscribe to " + channel
                         + "* within 10 s; it keeps trying, broadcasts of other servers arrive once it has");
             }
@@ -125,7 +106,7 @@ public final class RedisAdapter extends Adapter {
         }
     }
 
-    private static String randomId() {
+    static String randomId() {
         byte[] random = new byte[3];
         RANDOM.nextBytes(random);
         return HexFormat.of().formatHex(random);
@@ -138,8 +119,15 @@ public final class RedisAdapter extends Adapter {
 
     /** True while the subscription to the cluster's channels is up. */
     public boolean subscribed() {
-        BinaryJedisPubSub pubSub = current.get();
-        return pubSub != null && pubSub.isSubscribed();
+        return subscription.subscribed();
+    }
+
+    private void onRequestOrAnswer(String from, byte[] message) {
+        if (from.startsWith(responseChannel)) {
+            requests.onResponse(from, message);
+        } else if (from.equals(requestChannel)) {
+            onRequest(from, message);
+        }
     }
 
     @Override
@@ -207,111 +195,14 @@ public final class RedisAdapter extends Adapter {
         }
     }
 
-    /**
-     * Subscribes on a connection of its own, taken from the pool and never given back: it ends by being
-     * disconnected (by {@link #close} or by Redis going away), so no reply of a subscription can be left
-     * unread on a connection someone else uses next. Subscribes again every {@code RETRY_MILLIS} until closed.
-     */
-    private void subscribeLoop() {
-        byte[] pattern = bytes(channel + "*");
-        boolean lost = false;
-        while (!closed) {
-            BinaryJedisPubSub pubSub = new BinaryJedisPubSub() {
-                @Override
-                public void onPSubscribe(byte[] p, int count) {
-                    // on the same connection: the request, response and this server's own response channels
-                    subscribe(bytes(requestChannel), bytes(responseChannel), bytes(responseChannel + uid + "#"));
-                }
-
-                @Override
-                public void onSubscribe(byte[] ch, int count) {
-                    if (count == ALL_CHANNELS) {
-                        firstSubscribe.countDown();
-                    }
-                }
-
-                @Override
-                public void onMessage(byte[] ch, byte[] message) {
-                    String from = ClusterWire.utf8(ch);
-                    try {
-                        if (from.startsWith(responseChannel)) {
-                            onResponse(from, message);
-                        } else if (from.equals(requestChannel)) {
-                            onRequest(from, message);
-                        }
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "could not handle a message on " + from + ": " + e, e);
-                    }
-                }
-
-                @Override
-                public void onPMessage(byte[] p, byte[] ch, byte[] message) {
-                    try {
-                        onPacket(ClusterWire.utf8(ch), message);
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "could not deliver a packet from " + ClusterWire.utf8(ch) + ": " + e, e);
-                    }
-                }
-            };
-            current.set(pubSub);
-            Connection connection = null;
-            try {
-                if (lost) {
-                    LOG.log(System.Logger.Level.INFO, "subscribing again to " + channel + "*");
-                }
-                connection = redis.getPool().getResource();
-                subscription.set(connection);
-                if (closed) {
-                    return;
-                }
-                pubSub.proceedWithPatterns(connection, pattern);
-            } catch (JedisException e) {
-                if (closed) {
-                    return;
-                }
-                if (!lost) {
-                    LOG.log(System.Logger.Level.WARNING, "lost the Redis subscription to " + channel + "* (" + e.getMessage()
-                            + "); subscribing again every " + RETRY_MILLIS + " ms until Redis is back");
-                }
-                lost = true;
-                try {
-                    Thread.sleep(RETRY_MILLIS);   // back off while Redis is down
-                } catch (InterruptedException stop) {
-                    return;
-                }
-            } finally {
-                if (connection != null) {
-                    connection.setBroken();   // destroyed by the pool, never reused
-                    connection.close();
-                }
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ requests to the other servers
-
-    /** A request of this server waiting for answers: {@code expected} of them, counting this server's own for a fetch. */
-    private static final class Pending {
-        final int type;
-        final int expected;
-        final List<Object> results = new ArrayList<>();
-        final CompletableFuture<List<Object>> done = new CompletableFuture<>();
-        int answers;
-
-        Pending(int type, int expected, int answers, List<Object> results) {
-            this.type = type;
-            this.expected = expected;
-            this.answers = answers;
-            this.results.addAll(results);
-        }
-    }
 
     @Override
     public CompletableFuture<List<RemoteSocket>> fetchClusterSockets(Target target) {
         List<Object> local = new ArrayList<>(super.fetchClusterSockets(target).join());
-        Map<String, Object> request = request(ClusterWire.REMOTE_FETCH);
-        request.put("opts", opts(target));
-        return ask(request, ClusterWire.REMOTE_FETCH, "fetchSockets", local, 0).thenApply(all -> {
+        Map<String, Object> request = requests.request(ClusterWire.REMOTE_FETCH);
+        request.put("opts", ClusterRequests.opts(target));
+        return requests.ask(request, ClusterWire.REMOTE_FETCH, "fetchSockets", local, 0).thenApply(all -> {
             List<RemoteSocket> sockets = new ArrayList<>(all.size());
             for (Object item : all) {
                 sockets.add(item instanceof RemoteSocket socket ? socket : remote(item));
@@ -322,16 +213,16 @@ public final class RedisAdapter extends Adapter {
 
     @Override
     public void serverSideEmit(String event, Object[] args) {
-        Map<String, Object> request = request(ClusterWire.SERVER_SIDE_EMIT);
-        request.put("data", data(event, args));
-        publish(requestChannel, ClusterWire.json(request), "serverSideEmit('" + event + "')");
+        Map<String, Object> request = requests.request(ClusterWire.SERVER_SIDE_EMIT);
+        request.put("data", ClusterRequests.data(event, args));
+        requests.tell(request, "serverSideEmit('" + event + "')");
     }
 
     @Override
     public CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object[] args) {
-        Map<String, Object> request = request(ClusterWire.SERVER_SIDE_EMIT);
-        request.put("data", data(event, args));
-        return ask(request, ClusterWire.SERVER_SIDE_EMIT, "serverSideEmitWithAck('" + event + "')", List.of(), 1);
+        Map<String, Object> request = requests.request(ClusterWire.SERVER_SIDE_EMIT);
+        request.put("data", ClusterRequests.data(event, args));
+        return requests.ask(request, ClusterWire.SERVER_SIDE_EMIT, "serverSideEmitWithAck('" + event + "')", List.of(), 1);
     }
 
     @Override
@@ -354,135 +245,16 @@ public final class RedisAdapter extends Adapter {
 
     /** Publishes a request no one answers: the other servers apply it to their sockets (this one already did). */
     private void tellOthers(int type, Target target, String field, Object value, String what) {
-        Map<String, Object> request = request(type);
-        request.put("opts", opts(target));
+        Map<String, Object> request = requests.request(type);
+        request.put("opts", ClusterRequests.opts(target));
         request.put(field, value);
-        publish(requestChannel, ClusterWire.json(request), what);
-    }
-
-    private Map<String, Object> request(int type) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("uid", uid);
-        request.put("type", type);
-        return request;
-    }
-
-    private static Map<String, Object> opts(Target target) {
-        return Map.of("rooms", target.rooms(), "except", target.exceptWithSender());
-    }
-
-    private static List<Object> data(String event, Object[] args) {
-        List<Object> data = new ArrayList<>(args.length + 1);
-        data.add(event);
-        for (Object arg : args) {
-            data.add(RealtimeJson.mapper().convertValue(arg, Object.class));
-        }
-        return data;
-    }
-
-    /**
-     * Publishes a request with a new id and completes with {@code known} plus every answer once all servers counted
-     * on the request channel (minus {@code self}, this server when it does not answer itself) have answered.
-     */
-    private CompletableFuture<List<Object>> ask(Map<String, Object> request, int type, String what, List<Object> known, int self) {
-        long servers;
-        try {
-            servers = serverCount();
-        } catch (JedisException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException(what + " cannot reach Redis to ask the other servers ("
-                    + e.getMessage() + "); is Redis up? Only this server's sockets are known until it is", e));
-        }
-        // a fetch counts this server's own answer (known) as the first of `servers`; an ack waits for the others only
-        int expected = (int) Math.max(0, servers - self);
-        int answered = type == ClusterWire.REMOTE_FETCH ? 1 : 0;
-        if (expected <= answered) {
-            return CompletableFuture.completedFuture(known);
-        }
-        String requestId = randomId();
-        request.put("requestId", requestId);
-        Pending waiting = new Pending(type, expected, answered, known);
-        pending.put(requestId, waiting);
-        long millis = requestsTimeout.toMillis();
-        CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS).execute(() -> {
-            if (pending.remove(requestId, waiting)) {
-                int got;
-                synchronized (waiting) {
-                    got = waiting.answers - answered;
-                }
-                waiting.done.completeExceptionally(new TimeoutException("timeout reached: " + what + " got " + got + " of "
-                        + (expected - answered) + " answers from the other servers within " + millis + " ms (a server that is"
-                        + " stuck, or has no handler for a server-side emit, does not answer); channel " + requestChannel));
-            }
-        });
-        if (!publish(requestChannel, ClusterWire.json(request), what)) {
-            pending.remove(requestId);
-            waiting.done.completeExceptionally(new IllegalStateException(what + " could not be published: Redis is not"
-                    + " reachable; is it up?"));
-        }
-        return waiting.done;
-    }
-
-    /** How many servers (of this namespace) are subscribed to the request channel, this one included. */
-    private long serverCount() {
-        Object reply = redis.sendCommand(Protocol.Command.PUBSUB, "NUMSUB", requestChannel);
-        if (reply instanceof List<?> list && list.size() >= 2 && list.get(1) instanceof Number n) {
-            return n.longValue();
-        }
-        throw new JedisException("unexpected reply to PUBSUB NUMSUB " + requestChannel + ": " + (reply instanceof List<?> list
-                ? list.stream().map(item -> item instanceof byte[] b ? ClusterWire.utf8(b) : String.valueOf(item)).toList() : reply));
-    }
-
-    private boolean publish(String to, byte[] message, String what) {
-        try {
-            redis.publish(bytes(to), message);
-            return true;
-        } catch (JedisException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot publish " + what + " to Redis (" + e.getMessage()
-                    + "): the other servers do not get it; is Redis up?");
-            return false;
-        }
+        requests.tell(request, what);
     }
 
     private RemoteSocket remote(Object described) {
         Map<?, ?> s = described instanceof Map<?, ?> m ? m : Map.of();
         return remoteSocket(ClusterWire.string(s.get("id")), ClusterWire.handshake(s.get("handshake")),
                 ClusterWire.strings(s.get("rooms")), ClusterWire.data(s.get("data")));
-    }
-
-    /** An answer of another server to one of this server's requests. */
-    void onResponse(String from, byte[] message) {
-        Map<?, ?> response;
-        try {
-            response = ClusterWire.read(message);
-        } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "ignored a malformed answer on " + from + ": " + e.getMessage());
-            return;
-        }
-        Pending waiting = pending.get(String.valueOf(response.get("requestId")));
-        if (waiting == null) {
-            return;   // another server's request, or one that timed out
-        }
-        boolean complete;
-        synchronized (waiting) {
-            if (waiting.type == ClusterWire.REMOTE_FETCH) {
-                if (!(response.get("sockets") instanceof List<?> sockets)) {
-                    LOG.log(System.Logger.Level.WARNING, "ignored an answer to fetchSockets without a sockets list on " + from);
-                    return;
-                }
-                waiting.results.addAll(sockets);
-            } else {
-                waiting.results.add(response.get("data"));
-            }
-            waiting.answers++;
-            complete = waiting.answers >= waiting.expected;
-        }
-        if (complete && pending.remove(String.valueOf(response.get("requestId")), waiting)) {
-            List<Object> results;
-            synchronized (waiting) {
-                results = Collections.unmodifiableList(new ArrayList<>(waiting.results));   // answers may be null
-            }
-            waiting.done.complete(results);
-        }
     }
 
     // ------------------------------------------------------------------ requests from the other servers
@@ -503,7 +275,7 @@ public final class RedisAdapter extends Adapter {
                 ? new Target(ClusterWire.strings(opts.get("rooms")), ClusterWire.strings(opts.get("except")), null, false) : null;
         switch (type) {
             case ClusterWire.SOCKETS, ClusterWire.REMOTE_FETCH, ClusterWire.ALL_ROOMS -> {
-                if (own || requestId == null || pending.containsKey(requestId)) {
+                if (own || requestId == null || requests.waitingFor(requestId)) {
                     return;   // our own request: this server's answer is already counted
                 }
                 Map<String, Object> answer = new LinkedHashMap<>();
@@ -522,7 +294,7 @@ public final class RedisAdapter extends Adapter {
                     }
                     answer.put("sockets", sockets);
                 }
-                publish(responseChannel, ClusterWire.json(answer), "an answer to " + from);
+                requests.publish(responseChannel, ClusterWire.json(answer), "an answer to " + from);
             }
             case ClusterWire.REMOTE_JOIN, ClusterWire.REMOTE_LEAVE, ClusterWire.REMOTE_DISCONNECT -> {
                 if (own) {
@@ -555,7 +327,7 @@ public final class RedisAdapter extends Adapter {
                 } else if (type == ClusterWire.REMOTE_DISCONNECT) {
                     socket.disconnect();
                 }
-                publish(responseChannel, ClusterWire.json(Map.of("requestId", String.valueOf(requestId))), "an answer to " + from);
+                requests.publish(responseChannel, ClusterWire.json(Map.of("requestId", String.valueOf(requestId))), "an answer to " + from);
             }
             case ClusterWire.SERVER_SIDE_EMIT -> {
                 if (own) {
@@ -588,13 +360,9 @@ public final class RedisAdapter extends Adapter {
                 answer.put("type", ClusterWire.SERVER_SIDE_EMIT);
                 answer.put("requestId", requestId);
                 answer.put("data", args.length == 0 ? null : RealtimeJson.mapper().convertValue(args[0], Object.class));
-                publish(responseChannel, ClusterWire.json(answer), "the answer to the server-side emit '" + event + "'");
+                requests.publish(responseChannel, ClusterWire.json(answer), "the answer to the server-side emit '" + event + "'");
             }
         };
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -603,28 +371,7 @@ public final class RedisAdapter extends Adapter {
      */
     @Override
     public void close() {
-        closed = true;
-        Connection connection = subscription.get();
-        if (connection != null) {
-            connection.setBroken();
-            try {
-                connection.forceDisconnect();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "disconnecting the subscription to " + channel + "* failed (" + e
-                        + "); ending anyway");
-            }
-        }
-        for (Map.Entry<String, Pending> e : pending.entrySet()) {
-            if (pending.remove(e.getKey(), e.getValue())) {
-                e.getValue().done.completeExceptionally(new IllegalStateException("the server stopped before the other"
-                        + " servers answered"));
-            }
-        }
-        subscriber.interrupt();
-        try {
-            subscriber.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        subscription.close();
+        requests.failAll();
     }
 }

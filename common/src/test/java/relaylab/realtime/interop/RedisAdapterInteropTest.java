@@ -212,16 +212,25 @@ class RedisAdapterInteropTest {
 
     /** Asks the Node server for its sockets' rooms until {@code name}'s include {@code room}. */
     private void awaitNodeRoom(String name, String room) {
+        awaitNodeRooms(name, room, true);
+    }
+
+    /** Asks the Node server for its sockets' rooms until {@code name}'s no longer include {@code room}. */
+    private void awaitNodeRoomGone(String name, String room) {
+        awaitNodeRooms(name, room, false);
+    }
+
+    private void awaitNodeRooms(String name, String room, boolean in) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             node.send(Map.of("cmd", "rooms"));
             for (JsonNode s : node.await("rooms", WAIT).path("sockets")) {
-                if (s.path("name").asText().equals(name) && texts(s.path("rooms")).contains(room)) {
+                if (s.path("name").asText().equals(name) && texts(s.path("rooms")).contains(room) == in) {
                     return;
                 }
             }
-            assertThat(System.nanoTime()).as(name + " on the Node server joined " + room + " within " + WAIT.toSeconds() + " s")
-                    .isLessThan(deadline);
+            assertThat(System.nanoTime()).as(name + " on the Node server " + (in ? "joined " : "left ") + room + " within "
+                    + WAIT.toSeconds() + " s").isLessThan(deadline);
         }
     }
 
@@ -296,7 +305,7 @@ class RedisAdapterInteropTest {
     }
 
     @Test
-    @DisplayName("socketsJoin and disconnectSockets called on either server act on the matching sockets of the other")
+    @DisplayName("socketsJoin, socketsLeave and disconnectSockets called on either server act on the matching sockets of the other")
     void roomsAndDisconnectAcross() {
         fourClients();
         java.server().to("red").socketsJoin("blue");
@@ -305,6 +314,10 @@ class RedisAdapterInteropTest {
         node.send(Map.of("cmd", "socketsJoin", "rooms", List.of("muted"), "room", "green"));
         awaitJava("java-muted joined green (asked by the Node server)", () -> javaSocket("java-muted").inRoom("green"));
         awaitNodeRoom("node-muted", "green");
+        node.send(Map.of("cmd", "socketsLeave", "rooms", List.of("green"), "room", "muted"));
+        awaitJava("java-muted left muted (asked by the Node server)", () -> !javaSocket("java-muted").inRoom("muted"));
+        java.server().to("blue").socketsLeave("red");
+        awaitNodeRoomGone("node-red", "red");
 
         node.send(Map.of("cmd", "disconnectSockets", "rooms", List.of("blue")));
         seen.get("java-red").await("disconnect io server disconnect", WAIT);

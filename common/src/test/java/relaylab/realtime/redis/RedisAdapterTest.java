@@ -279,4 +279,83 @@ class RedisAdapterTest {
             own.close();
         }
     }
+
+    @Test
+    @DisplayName("malformed requests and answers on the cluster channels are logged with the channel and ignored; the servers go on answering")
+    void malformedRequestsIgnored() throws Exception {
+        String key = key();
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(RedisAdapter.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                warnings.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try (RealtimeFixture one = server(key); RealtimeFixture two = server(key)) {
+            TestClient b = two.client();
+            byte[] request = (key + "-request#/#").getBytes(StandardCharsets.UTF_8);
+            redis.client().publish(request, "{not json".getBytes(StandardCharsets.UTF_8));
+            redis.client().publish(request, new byte[] {(byte) 0xc1});   // never used in MessagePack
+            redis.client().publish(request, "{\"uid\":\"x\",\"type\":6,\"data\":[]}".getBytes(StandardCharsets.UTF_8));
+            redis.client().publish((key + "-response#/#").getBytes(StandardCharsets.UTF_8), "[1,2]".getBytes(StandardCharsets.UTF_8));
+            Await.until("four warnings, twice each (two servers)", () -> warnings.size() >= 8);
+            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("malformed request on " + key + "-request#/#")
+                    .contains("malformed JSON"));
+            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("server-side emit without an event name"));
+            assertThat(warnings).anySatisfy(w -> assertThat(w).contains("malformed answer on " + key + "-response#/#"));
+            assertThat(one.server().fetchSockets().get(10, TimeUnit.SECONDS)).extracting(RemoteSocket::id).containsExactly(b.id());
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    @Test
+    @DisplayName("each namespace has its own cluster channels: fetchSockets and serverSideEmit on /admin see /admin only")
+    void namespacesApart() throws Exception {
+        String key = key();
+        try (RealtimeFixture one = server(key); RealtimeFixture two = server(key)) {
+            BlockingQueue<String> onTwo = new LinkedBlockingQueue<>();
+            two.server().of("/admin").onServerSideEmit("reload", (args, ack) -> {
+                onTwo.add("admin " + args);
+                ack.send("admin reloaded");
+            });
+            two.server().of("/").onServerSideEmit("reload", (args, ack) -> onTwo.add("root " + args));
+            TestClient root = two.client();
+            TestClient admin = two.client(o -> o.namespace("/admin"));
+            assertThat(one.server().of("/admin").fetchSockets().get(10, TimeUnit.SECONDS)).extracting(RemoteSocket::id)
+                    .containsExactly(admin.id());
+            assertThat(one.server().fetchSockets().get(10, TimeUnit.SECONDS)).extracting(RemoteSocket::id).containsExactly(root.id());
+            assertThat(one.server().of("/admin").serverSideEmitWithAck("reload", 1).get(10, TimeUnit.SECONDS))
+                    .containsExactly("admin reloaded");
+            assertThat(onTwo.poll(5, TimeUnit.SECONDS)).isEqualTo("admin [1]");
+            assertThat(onTwo).as("the root namespace's handler was not called").isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a socket whose data() cannot be written as JSON is still fetched by the other server, without its data")
+    void oddDataStillFetched() throws Exception {
+        String key = key();
+        try (RealtimeFixture one = server(key); RealtimeFixture two = server(key)) {
+            TestClient b = two.client();
+            TestClient c = two.client();
+            two.socketOf(b).data().put("odd", new Object());   // Jackson cannot write a plain Object
+            two.socketOf(c).data().put("name", "carl");
+            List<RemoteSocket> all = one.server().fetchSockets().get(10, TimeUnit.SECONDS);
+            assertThat(all).extracting(RemoteSocket::id).containsExactlyInAnyOrder(b.id(), c.id());
+            assertThat(all).filteredOn(s -> s.id().equals(b.id())).singleElement().satisfies(s -> assertThat(s.data()).isEmpty());
+            assertThat(all).filteredOn(s -> s.id().equals(c.id())).singleElement().satisfies(s -> assertThat(s.data())
+                    .containsEntry("name", "carl"));
+        }
+    }
 }

@@ -1,0 +1,137 @@
+package relaylab.present;
+
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import relaylab.grader.CommandErrors;
+import relaylab.grader.GradeException;
+import relaylab.grader.Grader;
+import relaylab.grader.LessonFolder;
+import relaylab.grader.Workbook;
+
+/**
+ * The {@code present} command an instructor runs to live code a lesson: {@code present 05} shows the
+ * exercise's TODOs, then, step by step, the solution's diff for task 1, 2, ... Started by the
+ * {@code present} alias of jbang-catalog.json.
+ */
+@Command(name = "present", mixinStandardHelpOptions = true, version = "Relay Lab presenter 1.0",
+        description = {"Presenter mode for live coding a lesson of the Relay Lab workbook.",
+            "Step 0 lists the exercise's TODOs task by task: title, hint, and the",
+            "file:line of each TODO k. Step k shows the solution's diff for task k,",
+            "from the exercise with the tasks before k done.",
+            "Keys, then Enter: n (or just Enter) next, p previous, a number jumps",
+            "to that step, q quits."},
+        footer = {"", "Examples:", "  present 05             walk through lesson 05 step by step",
+            "  present 05 --step 0    print the TODOs of lesson 05 and exit",
+            "  present 05 --step 2    print the solution's diff for task 2 and exit",
+            "", "Colours on a terminal; plain text with NO_COLOR set, TERM=dumb, or when", "the output is not a terminal."})
+public final class PresentCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "LESSON", description = "lesson number, e.g. 05 or 5")
+    String lesson;
+
+    @Option(names = "--step", paramLabel = "K", description = "print step K alone and exit (0: the TODOs, k: the diff for task k)")
+    Integer step;
+
+    private final Supplier<Workbook> workbook;
+    private final BufferedReader in;
+    private final PrintStream out;
+    private final boolean color;
+
+    PresentCommand(Supplier<Workbook> workbook, InputStream in, PrintStream out, boolean color) {
+        this.workbook = workbook;
+        this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        this.out = out;
+        this.color = color;
+    }
+
+    /** Entry point of the present script; exits 0 when done, 2 on bad input. */
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        boolean color = StepPrinter.colorWanted(System.console() != null, System.getenv("NO_COLOR"), System.getenv("TERM"));
+        System.exit(run(Workbook::locate, System.in, out, System.err, color, args));
+    }
+
+    /** Runs the command on the given streams and returns its exit status (0 done, 2 bad input, 3 a fault of the presenter). */
+    static int run(Supplier<Workbook> workbook, InputStream in, PrintStream out, PrintStream err, boolean color, String... args) {
+        CommandLine cli = new CommandLine(new PresentCommand(workbook, in, out, color));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionExceptionHandler(CommandErrors.handler("present", "the presenter"));
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Workbook book = workbook.get();
+        LessonFolder folder = book.lesson(lesson);
+        if (step != null && step < 0) {
+            throw new GradeException("--step must be 0 (the TODOs) or a task's step, not " + step);
+        }
+        LessonSteps steps = LessonSteps.of(book, folder, new Grader(book, Grader.DEFAULT_TIMEOUT_SECONDS).tasks(folder),
+                new Committed(book.root()));
+        if (step != null && step > steps.lastStep()) {
+            throw new GradeException(String.format("lesson %02d has steps 0–%d (0: the TODOs, k: the diff for task k); there is no step %d",
+                    folder.number(), steps.lastStep(), step));
+        }
+        StepPrinter printer = new StepPrinter(out, color);
+        if (step != null) {
+            printer.print(steps, step);
+            return 0;
+        }
+        walk(steps, printer);
+        return 0;
+    }
+
+    /** The interactive walk: one step on screen, the next key read from a line of input, until q or end of input. */
+    private void walk(LessonSteps steps, StepPrinter printer) throws IOException {
+        int current = 0;
+        printer.print(steps, current);
+        while (true) {
+            out.print(String.format("%n[step %d of %d] n next, p previous, 0–%d jump, q quit: ", current, steps.lastStep(), steps.lastStep()));
+            out.flush();
+            String key = in.readLine();
+            if (key == null) {
+                out.println();
+                return;
+            }
+            key = key.strip().toLowerCase(java.util.Locale.ROOT);
+            int next;
+            if (key.equals("q")) {
+                return;
+            } else if (key.isEmpty() || key.equals("n")) {
+                next = current + 1;
+            } else if (key.equals("p")) {
+                next = current - 1;
+            } else if (key.matches("\\d{1,3}")) {
+                next = Integer.parseInt(key);
+            } else {
+                out.println("'" + key + "' is not a key here: n next, p previous, a number 0–" + steps.lastStep() + " jumps, q quits");
+                continue;
+            }
+            if (next < 0 || next > steps.lastStep()) {
+                out.println(next < 0 ? "This is the first step (the TODOs)." : next == steps.lastStep() + 1
+                        ? "That was the last step: the lesson is done. p goes back, q quits."
+                        : "There is no step " + next + "; the steps are 0–" + steps.lastStep() + ".");
+                continue;
+            }
+            current = next;
+            if (color) {
+                out.print("\u001b[H\u001b[2J"); // a clean screen for the projector
+            }
+            out.println();
+            printer.print(steps, current);
+        }
+    }
+}
