@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import relaylab.realtime.client.ClientOptions;
+import relaylab.realtime.client.RealtimeClient;
 import relaylab.realtime.testing.RealtimeFixture;
 import relaylab.realtime.testing.TestClient;
 
@@ -117,6 +119,59 @@ class SecureChatTest {
         KeyStore fresh = Certificates.keyStore(dir.resolve("other.p12"));
         assertThat(fresh.getCertificate(Certificates.ALIAS)).as("the certificate of another file")
                 .isNotEqualTo(again.getCertificate(Certificates.ALIAS));
+    }
+
+    /**
+     * Connects through the tap with the token, sends the message, waits for its ack and returns what crossed the tap
+     * until then, both ways (taken before the client closes: the tap copies a byte before passing it on, so every
+     * record the other side has read is whole in the copy).
+     */
+    private List<byte[]> sendThrough(WireTap tap, String url, String token, String message) throws Exception {
+        try (RealtimeClient victim = RealtimeClient.connect(url.replaceFirst(":\\d+$", ":" + tap.port()),
+                o -> { trust(o); o.auth(Map.of("token", token)).reconnection(false); })) {
+            victim.awaitConnected(WAIT);
+            victim.emitWithAck("sendMessage", WAIT, message).get(10, TimeUnit.SECONDS);
+            return List.of(tap.sent(), tap.received());
+        }
+    }
+
+    @Test
+    @Tag("task:1")
+    @DisplayName("a tap on the wire of a plain ws:// chat reads the upgrade, the token and the chat text (lesson 03's trace)")
+    void wireTapReadsPlainWs() throws Exception {
+        try (RealtimeFixture plain = RealtimeFixture.start(cfg -> { }, server -> server.on("connection", socket ->
+                socket.on("sendMessage", (args, ack) -> {
+                    server.emit("receiveMessage", args.get(0));
+                    ack.send("ok");
+                })));
+             WireTap tap = new WireTap(plain.port())) {
+            List<byte[]> crossed = sendThrough(tap, plain.url(), "ada.123.secret-token", "meet me at noon");
+            assertThat(WireTap.tlsRecords(crossed.get(0))).as("TLS records on a plain connection").isEmpty();
+            assertThat(WireTap.readable(crossed.get(0))).as("what the client sent, as the tap reads it")
+                    .startsWith("GET /socket.io/").contains("ada.123.secret-token", "meet me at noon");
+            assertThat(new String(crossed.get(1), StandardCharsets.UTF_8)).as("the bytes the server sent, as they are")
+                    .contains("HTTP/1.1 101", "meet me at noon");
+        }
+    }
+
+    @Test
+    @Tag("task:1")
+    @DisplayName("the same tap on the chat's wss:// sees only TLS records: headers it can read, neither text nor token")
+    void wireTapSeesOnlyTls() throws Exception {
+        String token = login("victim");
+        try (WireTap tap = new WireTap(fx.port())) {
+            for (byte[] bytes : sendThrough(tap, fx.url(), token, "meet me at noon")) {
+                String seen = new String(bytes, StandardCharsets.UTF_8) + WireTap.readable(bytes);
+                assertThat(seen).as("GOT IN: the tap read the chat in plain text; unfinished: " + chat.missing)
+                        .doesNotContain("meet me at noon").doesNotContain(token).doesNotContain("socket.io");
+                List<WireTap.TlsRecord> records = WireTap.tlsRecords(bytes);
+                assertThat(records).as("the TLS records of " + bytes.length + " bytes").isNotEmpty();
+                assertThat(records.get(0).type()).as("the first record: a handshake (22)").isEqualTo(22);
+                assertThat(records).as("application data records (23)").anyMatch(r -> r.type() == 23);
+                assertThat(records.stream().mapToInt(r -> 5 + r.length()).sum()).as("bytes covered by record headers")
+                        .isEqualTo(bytes.length);
+            }
+        }
     }
 
     @Test

@@ -99,13 +99,14 @@ final class SecurityDemo {
         String victimToken = chat.login(List.of("victim")).token();
         switch (attack) {
             case plaintext -> {
-                if (chat.keyStore == null) {
-                    return "GOT IN: the chat answers on " + url + ": anyone on the network reads every message and token";
-                }
-                try (RealtimeClient sniffer = client(url.replace("https:", "http:"), null, Map.of("token", victimToken))) {
-                    return "GOT IN: a plain http client connected";
-                } catch (RuntimeException e) {
-                    return "blocked: the chat speaks only TLS; a plain http client got: " + e.getMessage();
+                // the victim talks to the chat through a tap that copies every byte, as lesson 03's trace did
+                try (WireTap tap = new WireTap(chat.server.port())) {
+                    String secret = "meet me at the back door at noon";
+                    try (RealtimeClient victim = client(url.replace(":" + chat.server.port(), ":" + tap.port()), chat,
+                            Map.of("token", victimToken))) {
+                        victim.emitWithAck("sendMessage", WAIT, secret).get(20, TimeUnit.SECONDS);
+                    }
+                    return tap.verdict(secret, victimToken);
                 }
             }
             case forged_token -> {

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 import relaylab.realtime.client.RealtimeClient;
 import relaylab.store.LessonRedis;
 
@@ -197,7 +198,7 @@ final class ScaleOutMeasure {
                 median(runs, Run::crossNodeP50), runs.stream().mapToLong(Run::missing).sum());
     }
 
-    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+    private static double median(List<Run> runs, ToDoubleFunction<Run> value) {
         double[] values = runs.stream().mapToDouble(value).sorted().toArray();
         return values[values.length / 2];
     }

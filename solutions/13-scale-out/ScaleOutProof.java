@@ -1,5 +1,7 @@
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,12 +138,12 @@ final class ScaleOutProof {
         List<User> users = new ArrayList<>();
         Undertow balancer = null;
         try {
-            Map<String, java.net.URI> hosts = new LinkedHashMap<>();
+            Map<String, URI> hosts = new LinkedHashMap<>();
             for (int i = 1; i <= size.nodes(); i++) {
                 nodes.add(new NodeProcess("node" + i, 0, redis.url(), prefix, true, line -> { }));
             }
             for (NodeProcess node : nodes) {
-                hosts.put(node.name, java.net.URI.create("http://127.0.0.1:" + node.awaitPort(WAIT)));
+                hosts.put(node.name, URI.create("http://127.0.0.1:" + node.awaitPort(WAIT)));
             }
             balancer = ScaleOutCluster.balancer(0, hosts, true);
             String url = "http://127.0.0.1:" + ScaleOutCluster.port(balancer);
@@ -233,7 +235,7 @@ final class ScaleOutProof {
         Map<User, Set<String>> meant = new LinkedHashMap<>();
         for (User u : users) {
             must.put(u, new ArrayList<>());
-            meant.put(u, new java.util.HashSet<>());
+            meant.put(u, new HashSet<>());
         }
         List<Said> fromMovers = new ArrayList<>();
         List<Said> ofPhase = said.stream().filter(s -> s.phase() == phase).toList();

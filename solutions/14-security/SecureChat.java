@@ -16,6 +16,7 @@
 //SOURCES Tokens.java
 //SOURCES Unguarded.java
 //SOURCES SecurityDemo.java
+//SOURCES WireTap.java
 //FILES index.html
 //FILES chat.js
 //FILES chat.css

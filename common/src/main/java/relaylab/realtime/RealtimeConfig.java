@@ -230,11 +230,11 @@ public final class RealtimeConfig {
     }
 
     /**
-     * The most TCP connections the server keeps open at once (WebSocket, polling and plain HTTP alike). A new
-     * connection beyond it gets HTTP 503 and is closed, logged as a refusal (at most one line per second); connections
-     * that have not sent a complete request yet wait in the system's accept queue once there are 64 more. Default:
-     * the process's file-descriptor limit ({@code ulimit -n}) minus 256, so that the server runs out of neither;
-     * 0 means no limit.
+     * The most TCP connections the server keeps open at once (WebSocket, polling, plain HTTP, and connections that
+     * have sent nothing yet alike), counted as they are accepted. A new connection beyond it gets HTTP 503 and is
+     * closed at once, logged as a refusal (at most one line per second). Default: the process's file-descriptor limit
+     * ({@code ulimit -n}) minus 256, so that the server keeps descriptors for its own files; 0 means no limit. Should
+     * the process run out of descriptors anyway, new connections are refused the same way until some are free.
      */
     public RealtimeConfig maxConnections(int connections) {
         if (connections < 0) {

@@ -2,7 +2,6 @@ package relaylab.realtime;
 
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
-import io.undertow.server.HttpHandler;
 
 import org.xnio.Options;
 
@@ -47,6 +46,8 @@ public final class RealtimeServer implements AutoCloseable {
     private final Set<String> loggedTodos = ConcurrentHashMap.newKeySet();
     private volatile EventInterceptor[] interceptors = NO_INTERCEPTORS;
     private volatile Undertow undertow;
+    /** The accept loop's spare file descriptor (see ConnectionCap), given back at stop. */
+    private AutoCloseable acceptGuard;
     private volatile Executor executor;
     private volatile int port = -1;
     private volatile boolean stopped;
@@ -112,22 +113,23 @@ public final class RealtimeServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(idle))
                 // closes a connection whose reads wait for data that does not come: a stalled body, a silent WebSocket
                 .setSocketOption(Options.READ_TIMEOUT, millis(idle));
-        if (maxConnections > 0) {
-            // the hard limit, counted by XNIO at accept time; ConnectionCap answers 503 from maxConnections on
-            int high = maxConnections + ConnectionCap.HEADROOM;
-            builder.setSocketOption(Options.CONNECTION_HIGH_WATER, high).setSocketOption(Options.CONNECTION_LOW_WATER, high);
-        }
-        HttpHandler root = ServerRoutes.root(this);
         Undertow server = builder
                 .setIoThreads(config.ioThreads > 0 ? config.ioThreads : Math.max(2, cores))
                 .setWorkerThreads(Math.max(8, cores * 4))
-                .setHandler(maxConnections > 0 ? new ConnectionCap(maxConnections, root) : root)
+                .setHandler(ServerRoutes.root(this))
                 .build();
         try {
             server.start();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start the realtime server on " + config.host + ":" + port
                     + " (" + e.getMessage() + "); is the port in use? Use port 0 for a free one", e);
+        }
+        try {
+            // maxConnections and running out of file descriptors: refused at accept time (see ConnectionCap)
+            acceptGuard = ConnectionCap.install(server, maxConnections, config.maxConnections < 0);
+        } catch (RuntimeException e) {
+            server.stop();
+            throw e;
         }
         this.undertow = server;
         this.executor = server.getWorker();
@@ -191,6 +193,11 @@ public final class RealtimeServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "error while stopping Undertow: " + e, e);
             }
             undertow = null;
+            try {
+                acceptGuard.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "error while closing the accept loop's spare descriptor: " + e, e);
+            }
             LOG.log(System.Logger.Level.DEBUG, () -> "realtime server on port " + port + " stopped");
         }
         scheduler.shutdownNow();

@@ -168,7 +168,8 @@ class RealtimeClientTest {
     @Test
     @DisplayName("the Java client answers the server's pings, so a quiet connection stays open")
     void answersPings() {
-        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.pingInterval(Duration.ofMillis(50)).pingTimeout(Duration.ofMillis(200)),
+        // pongs come at once; the 2 s pingTimeout only keeps a loaded machine's pauses from closing the session
+        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.pingInterval(Duration.ofMillis(50)).pingTimeout(Duration.ofSeconds(2)),
                 server -> { })) {
             TestClient c = fx.client();
             String id = c.id();
@@ -184,9 +185,10 @@ class RealtimeClientTest {
     @DisplayName("onPing sees the heartbeats; a client told not to answer them is dropped with ping timeout")
     void pingsAndFrozenClient() {
         List<String> reasons = new CopyOnWriteArrayList<>();
-        // the server drops the frozen client pingTimeout (100 ms) after a ping; the client's own watchdog would give up
-        // pingInterval + pingTimeout after it: pingInterval is the margin, 200 ms so that a loaded machine keeps the order
-        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.pingInterval(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(100)),
+        // the server drops the frozen client pingTimeout (400 ms) after a ping; the client's own watchdog would give up
+        // pingInterval + pingTimeout after it: pingInterval (600 ms) is the margin, and 400 ms leaves the answering
+        // client time to pong on a loaded machine
+        try (RealtimeFixture fx = RealtimeFixture.start(cfg -> cfg.pingInterval(Duration.ofMillis(600)).pingTimeout(Duration.ofMillis(400)),
                 server -> server.on("connection", s -> s.onDisconnect(reasons::add)))) {
             TestClient alive = fx.client();
             java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
