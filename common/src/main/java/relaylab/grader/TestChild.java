@@ -30,12 +30,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import javax.management.NotificationEmitter;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.engine.FilterResult;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.PostDiscoveryFilter;
@@ -76,7 +78,8 @@ final class TestChild {
     private long timeoutMillis;
 
     /** A test or container that started and has not finished, and when its last sign of progress was. */
-    private record Running(String id, long since, boolean test) {
+    /** A test or container running since {@code since}, stopped when it takes longer than {@code allowed}. */
+    private record Running(String id, long since, long allowed) {
     }
 
     private TestChild(PrintStream protocol, OutputCapture capture) {
@@ -184,6 +187,22 @@ final class TestChild {
         send(event);
     }
 
+    /**
+     * How long {@code id} may run: the grading run's limit for a test, {@link #CONTAINER_FACTOR} times it for a test
+     * class's set-up (starting a browser, a server), or more when the test itself declares a longer {@code @Timeout}
+     * (a test that starts and kills twenty processes knows it needs longer than one that sends a message).
+     */
+    private long allowedFor(TestIdentifier id) {
+        long allowed = id.isTest() ? timeoutMillis : CONTAINER_FACTOR * timeoutMillis;
+        if (id.isTest() && id.getSource().orElse(null) instanceof MethodSource source) {
+            Timeout declared = source.getJavaMethod().getAnnotation(Timeout.class);
+            if (declared != null) {
+                allowed = Math.max(allowed, declared.unit().toMillis(declared.value()));
+            }
+        }
+        return allowed;
+    }
+
     /** Reports a test that makes no progress for too long, or spins in a loop that already timed out a test. */
     private void watch() {
         List<String> lastLoops = new ArrayList<>();
@@ -201,8 +220,7 @@ final class TestChild {
                 continue;
             }
             long elapsed = System.currentTimeMillis() - current.since();
-            // a test class's set-up (starting a browser, a server) may take longer than one test
-            long allowed = current.test() ? timeoutMillis : CONTAINER_FACTOR * timeoutMillis;
+            long allowed = current.allowed();
             if (elapsed > allowed) {
                 Busy busy = Busy.find(learnerFiles);
                 fatal(event("timeout").put("id", current.id()).put("seconds", allowed / 1000)
@@ -299,7 +317,7 @@ final class TestChild {
         @Override
         public void executionStarted(TestIdentifier id) {
             synchronized (running) {
-                running.push(new Running(id.getUniqueId(), System.currentTimeMillis(), id.isTest()));
+                running.push(new Running(id.getUniqueId(), System.currentTimeMillis(), allowedFor(id)));
             }
             if (id.isTest()) {
                 capture.begin();
@@ -322,7 +340,7 @@ final class TestChild {
                 // the enclosing container made progress: its clock starts again
                 Running outer = running.poll();
                 if (outer != null) {
-                    running.push(new Running(outer.id(), System.currentTimeMillis(), outer.test()));
+                    running.push(new Running(outer.id(), System.currentTimeMillis(), outer.allowed()));
                 }
             }
             Explainer.Result explained = explainer.explain(result);

@@ -87,8 +87,12 @@ class RobustGradingTest {
     }
 
     private GradeReport grade(String body, int timeoutSeconds) throws IOException {
+        return grade(body, timeoutSeconds, TEST);
+    }
+
+    private GradeReport grade(String body, int timeoutSeconds, String test) throws IOException {
         Files.writeString(root.resolve("lessons/01-broken/Broken.java"), MAIN.replace("BODY", body));
-        Files.writeString(root.resolve("lessons/01-broken/BrokenTest.java"), TEST);
+        Files.writeString(root.resolve("lessons/01-broken/BrokenTest.java"), test);
         return new Grader(workbook, timeoutSeconds).grade(workbook.lesson("1"), Variant.EXERCISE);
     }
 
@@ -155,5 +159,17 @@ class RobustGradingTest {
         assertThat(test.status()).isEqualTo(Status.FAILED);
         assertThat(test.output().length()).isLessThan(3 * OutputCapture.KEEP);
         assertThat(test.output()).contains("more bytes of output left out").endsWith("the last line\n");
+    }
+
+    @Test
+    @DisplayName("a test that declares a longer @Timeout than the grading limit gets that long (lesson 12 kills twenty processes)")
+    void declaredTimeoutIsHonoured() throws IOException {
+        String slow = "long end = System.nanoTime() + 2_500_000_000L; while (System.nanoTime() < end) { Thread.onSpinWait(); }"
+                + " return 7;";
+        GradeReport undeclared = grade(slow, 1);
+        assertThat(undeclared.tasks().get(1).status()).as(WorkbookCheckTest.printed(undeclared)).isEqualTo(Status.TIMED_OUT);
+        GradeReport declared = grade(slow, 1,
+                TEST.replace("@Tag(\"task:2\")", "@Tag(\"task:2\") @org.junit.jupiter.api.Timeout(60)"));
+        assertThat(declared.allPassed()).as(WorkbookCheckTest.printed(declared)).isTrue();
     }
 }
