@@ -44,7 +44,7 @@ final class CatchUp implements AutoCloseable {
                 args.size() > 2 && args.get(2) instanceof List<?> ids ? ids.stream().map(String::valueOf).toList() : List.of()))));
     }
 
-    private void keep(ScaleOut.Envelope envelope) {
+    private void keep(Envelope envelope) {
         if (!"message".equals(envelope.event()) || envelope.args().isEmpty()
                 || !(envelope.args().get(0) instanceof Map<?, ?> message) || !(message.get("room") instanceof String room)) {
             return;

@@ -8,13 +8,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS redis.clients:jedis:8.0.2
 //DEPS com.github.codemonstur:embedded-redis:1.4.4
-//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
-//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java ../../common/src/main/java/relaylab/store/EmbeddedRedis.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
-//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
-//SOURCES ScaleOutCluster.java
+//SOURCES ScaleOutCluster.java ScaleOutEvents.java
 //FILES index.html
 //FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
@@ -22,7 +16,6 @@ import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import picocli.CommandLine;
 import redis.clients.jedis.RedisClient;
 import relaylab.realtime.Adapter;
@@ -43,16 +36,6 @@ import relaylab.workbook.Task;
 public class ScaleOut {
     /** The cookie that carries a session's node, {@code <sid>.<node>}: the balancer reads it. */
     static final String COOKIE = "relaylab_node";
-
-    /** One broadcast on the Redis channel: which node sent it, the event, and which sockets it is for. */
-    record Envelope(String node, String event, List<Object> args, List<String> rooms, List<String> except) { }
-
-    /** A chat message said in a room, with the node its sender is connected to; its id tells copies apart. */
-    record Message(String id, String node, String room, String text) {
-        Message(String node, String room, String text) {
-            this(UUID.randomUUID().toString(), node, room, text);
-        }
-    }
 
     final String node;
     final RedisClient redis;

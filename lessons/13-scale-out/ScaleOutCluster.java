@@ -1,3 +1,10 @@
+// The library sources this lesson compiles with (JBang reads //SOURCES of a file named by //SOURCES too):
+//SOURCES ../../common/src/main/java/relaylab/workbook/*.java
+//SOURCES ../../common/src/main/java/relaylab/store/LessonRedis.java ../../common/src/main/java/relaylab/store/EmbeddedRedis.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/internal/*.java
+//SOURCES ../../common/src/main/java/relaylab/realtime/protocol/*.java
 //SOURCES NodeProcess.java
 //SOURCES CatchUp.java
 //SOURCES ScaleOutProof.java
@@ -234,7 +241,7 @@ final class ScaleOutCluster {
      * message, read as an Envelope, to {@code onMessage}; subscribes again when Redis comes back after an outage.
      * Returns once subscribed; closing it unsubscribes.
      */
-    static AutoCloseable subscribe(RedisClient redis, String channel, String node, Consumer<ScaleOut.Envelope> onMessage) {
+    static AutoCloseable subscribe(RedisClient redis, String channel, String node, Consumer<Envelope> onMessage) {
         AtomicReference<JedisPubSub> current = new AtomicReference<>();
         CountDownLatch subscribed = new CountDownLatch(1);
         boolean[] closed = {false};
@@ -249,7 +256,7 @@ final class ScaleOutCluster {
                     @Override
                     public void onMessage(String ch, String message) {
                         try {
-                            onMessage.accept(RealtimeJson.mapper().readValue(message, ScaleOut.Envelope.class));
+                            onMessage.accept(RealtimeJson.mapper().readValue(message, Envelope.class));
                         } catch (JsonProcessingException e) {
                             System.out.println(node + ": ignored a message on " + ch + " that is not an envelope: " + e.getOriginalMessage());
                         } catch (RuntimeException e) {

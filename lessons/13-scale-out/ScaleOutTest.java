@@ -66,7 +66,7 @@ class ScaleOutTest {
         return message;
     }
 
-    private void publish(ScaleOut.Envelope envelope) {
+    private void publish(Envelope envelope) {
         redis.client().publish(redis.prefix() + "#/#", ScaleOutCluster.json(envelope));
     }
 
@@ -101,8 +101,8 @@ class ScaleOutTest {
     void deliversOthersIgnoresOwn() {
         Node a = node("a");
         TestClient c = a.fx().client();
-        publish(new ScaleOut.Envelope("a", "own", List.of(1), List.of(), List.of()));
-        publish(new ScaleOut.Envelope("b", "other", List.of("x"), List.of(), List.of()));
+        publish(new Envelope("a", "own", List.of(1), List.of(), List.of()));
+        publish(new Envelope("b", "other", List.of("x"), List.of(), List.of()));
         assertThat(c.await("other")).containsExactly("x");
         a.fx().sync();
         assertThat(c.received("other")).as("copies of the other node's broadcast").hasSize(1);
@@ -120,7 +120,7 @@ class ScaleOutTest {
         a.fx().socketOf(red).join("red");
         a.fx().socketOf(muted).join("red");
         a.fx().socketOf(muted).join("muted");
-        publish(new ScaleOut.Envelope("b", "redOnly", List.of(1), List.of("red"), List.of("muted")));
+        publish(new Envelope("b", "redOnly", List.of(1), List.of("red"), List.of("muted")));
         assertThat(red.await("redOnly")).containsExactly(1);
         a.fx().sync();
         muted.assertNotReceived("redOnly");
