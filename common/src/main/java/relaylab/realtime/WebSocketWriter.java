@@ -320,8 +320,9 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private void abort() {
         done = true;
         dropQueue();
-        IoUtils.safeClose(channel);
+        // the session closes first: closing the channel first would let its close task win with "transport close"
         owner.close("transport error");
+        IoUtils.safeClose(channel);
     }
 
     /** For tests: the sink's write listener, which is this writer exactly while it waits for the socket. */

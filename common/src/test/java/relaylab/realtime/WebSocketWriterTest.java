@@ -273,7 +273,8 @@ class WebSocketWriterTest {
             Await.until("the first reader cut off", () -> !firstCh.isOpen(), log::describe);
             assertThat(log.containing("maxQueuedBytes")).as("the log line saying why").hasSize(1);
             readFlood(second);
-            Await.until("the first socket's disconnect listener ran with \"transport error\"", () -> reasons.contains("transport error"));
+            Await.until("the first socket's disconnect listener ran with \"transport error\"", () -> reasons.contains("transport error"),
+                    () -> "reasons so far: " + reasons);
             assertThat(fx.server().connectionCount()).as("the second client still connected").isEqualTo(1);
             Await.until("nothing counted once the second reader caught up", () -> fx.server().slowReaders.queued() == 0,
                     () -> "counted: " + fx.server().slowReaders.queued());
