@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The outgoing side of one server WebSocket. Undertow still does the handshake, reads and parses the
@@ -67,6 +68,8 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private boolean closing;
     private boolean done;
     private ChannelListener<? super ConduitStreamSinkChannel> undertowListener;
+    /** Broadcast hand-offs waiting on {@link #io} (see {@link #queue}), counted by the fan-out. */
+    final AtomicInteger broadcastsWaiting;
     /** Bytes of this writer counted in the server's {@link SlowReaders} (while it waits for a full socket). */
     volatile long counted;
     /** Socket writes so far (each one gathering write of what was queued); read by tests on the I/O thread. */
@@ -77,6 +80,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         this.sink = sink;
         this.io = channel.getIoThread();
         this.owner = owner;
+        this.broadcastsWaiting = owner.server.broadcastsWaiting(io);
         this.limit = (long) LIMIT_IN_MAX_PAYLOADS * owner.server.config.maxPayload;
     }
 
@@ -101,13 +105,14 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     }
 
     /**
-     * A broadcast's share, from the fan-out's task on this I/O thread: always queued for the flush task, which runs
-     * right after that task when the thread is idle (still one write per packet then). Not written at once, because
-     * when broadcasts pile up on the thread, a write at once plus the flush task's write would be two writes per
-     * connection per round instead of one, which doubles the socket writes and the queueing delay at high rates.
+     * A broadcast's share, from the fan-out's task on this I/O thread. When no other broadcast waits on the thread
+     * ({@code alone}), it is written at once if the connection is idle, as {@link #send} does. Otherwise it is only
+     * queued for the flush task, which runs after the waiting broadcasts: written at once, the connection would take
+     * two writes per round (this one and the flush of those behind it) instead of one gathering write, which
+     * doubles the socket writes and the queueing delay at high rates.
      */
-    void queue(Outbound packet, long emitted) {
-        send(packet, false, emitted);
+    void queue(Outbound packet, long emitted, boolean alone) {
+        send(packet, alone, emitted);
     }
 
     private void send(Outbound packet, boolean atOnceWhenIdle, long emitted) {

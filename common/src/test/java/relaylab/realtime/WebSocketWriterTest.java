@@ -228,21 +228,8 @@ class WebSocketWriterTest {
             c.join();
             WebSocketChannel ch = channel(fx.server().connection(c.sid));
             writes(ch); // the CONNECT answer's flush task has run: the connection is idle
-            CountDownLatch busy = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<Long> before = CompletableFuture.supplyAsync(() -> {
-                long at = WebSocketWriter.of(ch).writes;
-                busy.countDown();
-                try {
-                    if (!release.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the test did not release the I/O thread");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return at;
-            }, ch.getIoThread());
-            assertThat(busy.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the I/O thread busy").isTrue();
+            CompletableFuture<Long> before = holdIoThread(ch, release);
             // two broadcasts while the I/O thread is busy: their hand-offs wait in its queue, one behind the other
             fx.server().emit("b", 1);
             fx.server().emit("b", 2);
@@ -252,6 +239,46 @@ class WebSocketWriterTest {
             long at = before.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(writes(ch) - at).as("socket writes for two broadcasts that piled up on the I/O thread").isEqualTo(1);
         }
+    }
+
+    @Test
+    @DisplayName("a broadcast with no other waiting on its I/O thread is written by its own task, not left for the flush task")
+    void loneBroadcastWrittenAtOnce() throws Exception {
+        try (RealtimeFixture fx = start(Duration.ofSeconds(60)); WsClient c = new WsClient(fx.port())) {
+            c.join();
+            WebSocketChannel ch = channel(fx.server().connection(c.sid));
+            writes(ch); // the CONNECT answer's flush task has run: the connection is idle
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<Long> before = holdIoThread(ch, release);
+            fx.server().emit("b", 1);
+            // queued behind the broadcast's hand-off and ahead of the flush task that the hand-off schedules
+            CompletableFuture<Long> afterHandoff = CompletableFuture.supplyAsync(() -> WebSocketWriter.of(ch).writes,
+                    ch.getIoThread());
+            release.countDown();
+            assertThat(c.nextText()).isEqualTo("42[\"b\",1]");
+            long at = before.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(afterHandoff.get(WAIT.toSeconds(), TimeUnit.SECONDS) - at)
+                    .as("socket writes once the lone broadcast's hand-off ran, before any flush task").isEqualTo(1);
+        }
+    }
+
+    /** Keeps the channel's I/O thread busy until {@code release}; the future gives the writer's writes when it started. */
+    private static CompletableFuture<Long> holdIoThread(WebSocketChannel ch, CountDownLatch release) throws InterruptedException {
+        CountDownLatch busy = new CountDownLatch(1);
+        CompletableFuture<Long> before = CompletableFuture.supplyAsync(() -> {
+            long at = WebSocketWriter.of(ch).writes;
+            busy.countDown();
+            try {
+                if (!release.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test did not release the I/O thread");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return at;
+        }, ch.getIoThread());
+        assertThat(busy.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the I/O thread busy").isTrue();
+        return before;
     }
 
     @Test
