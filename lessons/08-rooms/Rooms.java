@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine;
 import relaylab.realtime.Namespace;
-import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeServer;
 import relaylab.realtime.RealtimeSocket;
 import relaylab.realtime.TodoRecorder;
@@ -23,9 +22,8 @@ import relaylab.workbook.Lesson;
 import relaylab.workbook.Task;
 
 /**
- * Lesson 08: rooms and namespaces. Every socket is in one chat room at a time and hears only that room; a
- * whisper goes to one socket; /admin announces to every room but the quiet one; a socket that leaves is
- * forgotten. Given beside it: RoomsEvents.java (what travels, input checks), RoomsBots.java (the demo).
+ * Lesson 08: rooms and namespaces: one room at a time, whispers to one socket, /admin announcements, cleanup.
+ * Given beside it: RoomsEvents.java (what travels, input checks, the page), RoomsBots.java (the demo).
  */
 @Lesson(number = 8, title = "Rooms", summary = "Rooms and namespaces: join and leave, talk to one room, whisper to one"
         + " socket, announce from /admin to all but one room, clean up on disconnect.")
@@ -37,11 +35,6 @@ public class Rooms {
     final Map<String, String> users = new ConcurrentHashMap<>();   // who is online: name to socket id
     /** The first unfinished TODO a handler ran into; its message also answers the sender's ack. */
     final TodoRecorder unfinished = new TodoRecorder(Reply::refused);
-
-    /** Serves the page (index.html) from the classpath root next to this class; tests pass this to the fixture too. */
-    static void configure(RealtimeConfig config) {
-        config.staticFiles(Rooms.class, "/");
-    }
 
     /** Installs the handlers of both namespaces; main and the tests both use it. */
     Rooms(RealtimeServer server) {
@@ -59,12 +52,10 @@ public class Rooms {
             });
             socket.on("say", (args, ack) -> {
                 String text = RoomsEvents.text(args);
-                if (text == null) {
-                    ack.send(Reply.refused("Say something: the message is empty."));
-                } else {
+                if (text != null) {
                     say(socket, text);
-                    ack.send(Reply.OK);
                 }
+                ack.send(text != null ? Reply.OK : Reply.refused("Say something: the message is empty."));
             });
             socket.on("whisper", (args, ack) -> {
                 Whisper w = RoomsEvents.whisper(args);

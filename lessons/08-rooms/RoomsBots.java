@@ -44,7 +44,7 @@ final class RoomsBots {
                 if (Rooms.class.getClassLoader().getResource("index.html") == null) {
                     throw new IllegalStateException("index.html is not on the classpath; start the lesson with ./jbang lesson08");
                 }
-                RealtimeServer server = RealtimeServer.create(Rooms::configure);
+                RealtimeServer server = RealtimeServer.create(RoomsEvents::configure);
                 Rooms app = new Rooms(server);
                 server.start(port);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,6 +2,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import relaylab.realtime.Middleware;
+import relaylab.realtime.RealtimeConfig;
 import relaylab.realtime.RealtimeJson;
 import relaylab.realtime.RealtimeSocket;
 
@@ -13,6 +14,11 @@ import relaylab.realtime.RealtimeSocket;
 final class RoomsEvents {
 
     private RoomsEvents() {
+    }
+
+    /** Serves the page (index.html) from the classpath root; main and the tests pass this to the server. */
+    static void configure(RealtimeConfig config) {
+        config.staticFiles(RoomsEvents.class, "/");
     }
 
     /**

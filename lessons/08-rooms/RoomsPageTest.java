@@ -29,7 +29,7 @@ class RoomsPageTest {
     static void probeJoining() {
         // a user who cannot even join the lobby (TODO 1) fails every page test at once: no browser is needed to see that
         Rooms[] probed = new Rooms[1];
-        try (RealtimeFixture probe = RealtimeFixture.start(Rooms::configure, server -> probed[0] = new Rooms(server))) {
+        try (RealtimeFixture probe = RealtimeFixture.start(RoomsEvents::configure, server -> probed[0] = new Rooms(server))) {
             probe.client(Map.of("name", "probe"));
             joinFails = probed[0].unfinished.get();
         }
@@ -38,7 +38,7 @@ class RoomsPageTest {
     @BeforeEach
     void startServer() {
         assertThat(joinFails).as("an unfinished TODO the server ran into when a user joined").isNull();
-        fx = RealtimeFixture.start(Rooms::configure, server -> app = new Rooms(server));
+        fx = RealtimeFixture.start(RoomsEvents::configure, server -> app = new Rooms(server));
     }
 
     @AfterEach

@@ -22,7 +22,7 @@ class RoomsTest {
 
     @BeforeEach
     void start() {
-        fx = RealtimeFixture.start(Rooms::configure, server -> app = new Rooms(server));
+        fx = RealtimeFixture.start(RoomsEvents::configure, server -> app = new Rooms(server));
     }
 
     @AfterEach

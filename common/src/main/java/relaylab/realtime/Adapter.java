@@ -268,9 +268,11 @@ public class Adapter {
                     if (FanoutProbe.ON && handedOff) {
                         FanoutProbe.handoffStarted();
                     }
-                    // alone: no other broadcast waits behind this one, so an idle connection is written at once
+                    // alone: no other broadcast waits behind this one (checked per connection, as one may arrive
+                    // meanwhile), so an idle connection is written at once
                     boolean alone = (handedOff ? waiting.decrementAndGet() : waiting.get()) == 0;
                     for (int k = 0, n = targets.size(); k < n; k++) {
+                        alone = alone && waiting.get() == 0;
                         targets.get(k).queue(packet, emitted, alone);
                     }
                 };

@@ -101,29 +101,33 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
      * idle, else gathered with what waits. For one client's packets (an emit to one socket, the CONNECT answer).
      */
     void send(Outbound packet) {
-        send(packet, true, FanoutProbe.stamp());
+        send(packet, ONE_CLIENT, FanoutProbe.stamp());
     }
 
     /**
      * A broadcast's share, from the fan-out's task on this I/O thread. When no other broadcast waits on the thread
-     * ({@code alone}), it is written at once if the connection is idle, as {@link #send} does. Otherwise it is only
-     * queued for the flush task, which runs after the waiting broadcasts: written at once, the connection would take
-     * two writes per round (this one and the flush of those behind it) instead of one gathering write, which
-     * doubles the socket writes and the queueing delay at high rates.
+     * ({@code alone}), an idle connection gets it in a write at once, with no flush task after it: the next broadcast
+     * finds the connection idle again. Otherwise it is only queued for the flush task, which runs after the waiting
+     * broadcasts, so that they all leave in one gathering write: a write at once followed by the flush of those behind
+     * it would be two writes per connection per round, which doubles the socket writes and the delay at high rates.
      */
     void queue(Outbound packet, long emitted, boolean alone) {
-        send(packet, alone, emitted);
+        send(packet, alone ? BROADCAST_ALONE : BROADCAST_BEHIND, emitted);
     }
 
-    private void send(Outbound packet, boolean atOnceWhenIdle, long emitted) {
+    private static final int ONE_CLIENT = 0;
+    private static final int BROADCAST_ALONE = 1;
+    private static final int BROADCAST_BEHIND = 2;
+
+    private void send(Outbound packet, int mode, long emitted) {
         if (Thread.currentThread() != io) {
-            execute(() -> send(packet, atOnceWhenIdle, emitted));
+            execute(() -> send(packet, mode, emitted));
             return;
         }
         if (closing || done) {
             return;
         }
-        boolean idle = atOnceWhenIdle && !dirty && !waiting && count == first;
+        boolean idle = mode != BROADCAST_BEHIND && !dirty && !waiting && count == first;
         add(packet.textFrame(), emitted);
         ByteBuffer[] binary = packet.binaryFrames();
         for (ByteBuffer b : binary) {
@@ -137,6 +141,9 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         }
         if (idle) {
             flush();
+            if (mode == BROADCAST_ALONE) {
+                return;   // written, or waiting for the socket: nothing for the flush task
+            }
         } else if (waiting) {
             report();
         }
