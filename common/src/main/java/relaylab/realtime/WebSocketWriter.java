@@ -12,7 +12,6 @@ import relaylab.realtime.protocol.Outbound;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as the reference server does: the CONNECT answer and the first event of a connection handler leave in two
  * writes, so that a client taking one message per read loses nothing. Packets that follow before that write's
  * flush task has run (it runs after the tasks already queued on the I/O thread), or while the socket is full,
- * pile up and leave together in one gathering write. When broadcasts arrive faster than the I/O thread
- * writes, that self-clocked batching is what lets the fan-out scale past one socket write per delivery
- * ({@code ./jbang bench}); when idle it adds no delay.
+ * pile up and leave together in one gathering write. A broadcast is written at once only while no other broadcast
+ * waits on the I/O thread; behind others it is queued, so that they leave together. When broadcasts arrive faster
+ * than the I/O thread writes, that self-clocked batching is what lets the fan-out scale past one socket write per
+ * delivery ({@code ./jbang bench}); when idle it adds no delay.
  *
  * <p>A client that reads too slowly is cut off rather than buffered for without end: when more than
  * {@value #LIMIT_IN_MAX_PAYLOADS} times {@code maxPayload} bytes (64 MB by default) wait for it, the connection is
@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel> {
     private static final System.Logger LOG = CoreLog.LOG;
     private static final String KEY = "relaylab.writer";
-    private static final ThreadLocal<Flusher> FLUSHERS = ThreadLocal.withInitial(Flusher::new);
+    private static final ThreadLocal<WriteFlusher> FLUSHERS = ThreadLocal.withInitial(WriteFlusher::new);
     static final int LIMIT_IN_MAX_PAYLOADS = 64;
     /**
      * What one queued frame costs beyond its bytes: its ByteBuffer view (about 48 bytes) and its slot in the queue.
@@ -275,7 +275,7 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     }
 
     /** Writes what is queued; when the socket is full, waits for it to drain (the rest stays queued in order). */
-    private void flush() {
+    void flush() {
         dirty = false;
         if (done) {
             return;
@@ -376,41 +376,6 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + owner.sid + ": close frame not sent: " + e);
             IoUtils.safeClose(channel);
-        }
-    }
-
-    /**
-     * One per I/O thread: the writers with frames to write. Its task is queued behind the work already waiting
-     * on the thread, so broadcasts that arrive while it is busy are written together.
-     */
-    private static final class Flusher implements Runnable {
-        private ArrayList<WebSocketWriter> dirty = new ArrayList<>();
-        private ArrayList<WebSocketWriter> spare = new ArrayList<>();
-        private boolean scheduled;
-
-        void add(WebSocketWriter writer) {
-            dirty.add(writer);
-            if (!scheduled) {
-                scheduled = true;
-                try {
-                    writer.io.execute(this);
-                } catch (RejectedExecutionException e) {
-                    scheduled = false;
-                    dirty.clear();
-                }
-            }
-        }
-
-        @Override
-        public void run() {
-            scheduled = false;
-            ArrayList<WebSocketWriter> batch = dirty;
-            dirty = spare;
-            for (int i = 0, n = batch.size(); i < n; i++) {
-                batch.get(i).flush();
-            }
-            batch.clear();
-            spare = batch;
         }
     }
 }

@@ -24,6 +24,8 @@ class UnsafeWarningCheckTest {
     static final String OPTION = "-Dsun.misc.unsafe.memory.access=allow";
     private static final Path ROOT = WorkbookCheckTest.WORKBOOK.root();
     private static final Pattern RUNS_UNDERTOW = Pattern.compile("^//DEPS io\\.undertow:", Pattern.MULTILINE);
+    // a //SOURCES line's plain file names (no folder, no wildcard): files beside the script, whose //DEPS JBang reads too
+    private static final Pattern SOURCES_BESIDE = Pattern.compile("^//SOURCES ((?:[\\w.]+\\.java ?)+)$", Pattern.MULTILINE);
     private static final Pattern JAVA_OPTIONS = Pattern.compile("^//JAVA_OPTIONS .*" + Pattern.quote(OPTION) + "(\\s|$)",
             Pattern.MULTILINE);
 
@@ -36,7 +38,7 @@ class UnsafeWarningCheckTest {
             try (Stream<Path> files = Files.walk(ROOT.resolve(folder))) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     String text = Files.readString(file, StandardCharsets.UTF_8);
-                    if (text.startsWith("///usr/bin/env jbang") && RUNS_UNDERTOW.matcher(text).find()) {
+                    if (text.startsWith("///usr/bin/env jbang") && runsUndertow(file, text)) {
                         checked.add(ROOT.relativize(file).toString());
                         if (!JAVA_OPTIONS.matcher(text).find()) {
                             missing.add(ROOT.relativize(file).toString());
@@ -46,8 +48,26 @@ class UnsafeWarningCheckTest {
             }
         }
         assertThat(checked).as("JBang scripts that run Undertow (the lessons from 02 on and the grader)").isNotEmpty()
-                .contains("common/scripts/Grade.java");
+                .contains("common/scripts/Grade.java")
+                .as("... including a lesson whose //DEPS are in its runner").contains("lessons/08-rooms/Rooms.java");
         assertThat(missing).as("scripts without //JAVA_OPTIONS ... " + OPTION + " (JDK 24+ would print sun.misc.Unsafe warnings)")
                 .isEmpty();
+    }
+
+    /** Undertow in the script's own //DEPS or in those of a file beside it that its //SOURCES names (a lesson's runner). */
+    private static boolean runsUndertow(Path script, String text) throws IOException {
+        if (RUNS_UNDERTOW.matcher(text).find()) {
+            return true;
+        }
+        var sources = SOURCES_BESIDE.matcher(text);
+        while (sources.find()) {
+            for (String name : sources.group(1).trim().split(" ")) {
+                Path beside = script.resolveSibling(name);
+                if (Files.isRegularFile(beside) && RUNS_UNDERTOW.matcher(Files.readString(beside, StandardCharsets.UTF_8)).find()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
