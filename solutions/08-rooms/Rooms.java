@@ -1,14 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //JAVA_OPTIONS -Dsun.misc.unsafe.memory.access=allow
-//DEPS io.undertow:undertow-core:2.3.27.Final
-//DEPS org.java-websocket:Java-WebSocket:1.6.0
-//DEPS org.slf4j:slf4j-jdk14:2.0.17
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
-//DEPS info.picocli:picocli:4.7.7
 //SOURCES RoomsBots.java RoomsEvents.java
-//FILES index.html
-//FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
 import java.util.List;
 import java.util.Map;
@@ -47,8 +40,7 @@ public class Rooms {
                 if (ROOMS.contains(room) && !socket.inRoom(room)) {
                     switchRoom(socket, room);
                 }
-                ack.send(ROOMS.contains(room) ? Reply.OK : Reply.refused("There is no room \"" + room + "\"; the rooms are "
-                        + String.join(", ", ROOMS) + "."));
+                ack.send(ROOMS.contains(room) ? Reply.OK : RoomsEvents.noSuchRoom(room, ROOMS));
             });
             socket.on("say", (args, ack) -> {
                 String text = RoomsEvents.text(args);
@@ -95,9 +87,8 @@ public class Rooms {
     }
 
     @Task(number = 3, title = "Whisper to one socket",
-            hint = "Find the socket id of the name in users; none means Reply.refused(a sentence naming who). Every"
-                    + " socket is in a room named by its id, so chat.to(id).emit(\"whisper\", new Whisper(...)) reaches"
-                    + " exactly that one socket.")
+            hint = "Find the socket id of the name in users; none means Reply.refused(a sentence naming who). Every socket"
+                    + " is in a room named by its id: chat.to(id).emit(\"whisper\", new Whisper(...)) reaches that socket alone.")
     Reply whisper(RealtimeSocket socket, String to, String text) {
         String id = users.get(to);
         if (id == null) {
@@ -108,17 +99,15 @@ public class Rooms {
     }
 
     @Task(number = 4, title = "Announce from /admin to every room but the quiet one",
-            hint = "This runs on the /admin namespace, but the listeners are on \"/\": emit through the chat"
-                    + " namespace, to everyone except the QUIET_ROOM: chat.except(QUIET_ROOM).emit(\"announcement\","
-                    + " text). emit returns how many sockets it reached: return that.")
+            hint = "This runs on /admin, but the listeners are on \"/\": emit through chat, to all but the QUIET_ROOM:"
+                    + " chat.except(QUIET_ROOM).emit(\"announcement\", text). emit returns how many sockets it reached: return that.")
     int announce(String text) {
         return chat.except(QUIET_ROOM).emit("announcement", text);
     }
 
     @Task(number = 5, title = "Clean up when a socket disconnects",
-            hint = "The core already took the socket out of its rooms; what this lesson remembers is yours to"
-                    + " forget: users.remove(name, socket.id()). Then tell the socket's last room (room(socket)) \"left\" with"
-                    + " new Presence(room, name, members(room)).")
+            hint = "The core already took the socket out of its rooms; what this lesson remembers is yours to forget:"
+                    + " users.remove(name, socket.id()). Then tell its last room (room(socket)) \"left\" with a Presence.")
     void leave(RealtimeSocket socket) {
         String name = name(socket);
         users.remove(name, socket.id());

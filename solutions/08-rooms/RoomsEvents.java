@@ -49,6 +49,11 @@ final class RoomsEvents {
         return args.size() > 0 && args.get(0) instanceof String s && !s.isBlank() ? s.strip() : null;
     }
 
+    /** The answer to a join for a room that does not exist, naming the rooms that do. */
+    static Reply noSuchRoom(String room, List<String> rooms) {
+        return Reply.refused("There is no room \"" + room + "\"; the rooms are " + String.join(", ", rooms) + ".");
+    }
+
     /** The whisper a client sent, or null when it is not a {to, text} object with both filled in. */
     static Whisper whisper(List<Object> args) {
         if (args.isEmpty() || !(args.get(0) instanceof Map)) {
