@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -263,30 +262,23 @@ public class Adapter {
             for (int i = 0; i < groups; i++) {
                 List<WebSocketWriter> targets = lists[i];
                 boolean handedOff = Thread.currentThread() != threads[i];
-                AtomicInteger waiting = targets.get(0).broadcastsWaiting;
                 Runnable write = () -> {
                     if (FanoutProbe.ON && handedOff) {
                         FanoutProbe.handoffStarted();
                     }
-                    // alone: no other broadcast waits behind this one (checked per connection, as one may arrive
-                    // meanwhile), so an idle connection is written at once
-                    boolean alone = (handedOff ? waiting.decrementAndGet() : waiting.get()) == 0;
                     for (int k = 0, n = targets.size(); k < n; k++) {
-                        alone = alone && waiting.get() == 0;
-                        targets.get(k).queue(packet, emitted, alone);
+                        targets.get(k).queue(packet, emitted);
                     }
                 };
                 if (!handedOff) {
                     write.run();
                 } else {
-                    waiting.incrementAndGet();
                     try {
                         if (FanoutProbe.ON) {
                             FanoutProbe.handoffQueued(threads[i]);
                         }
                         threads[i].execute(write);
                     } catch (RejectedExecutionException e) {
-                        waiting.decrementAndGet();
                         // the server is stopping; nothing to deliver to
                     }
                 }

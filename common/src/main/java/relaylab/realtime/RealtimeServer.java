@@ -44,7 +44,6 @@ public final class RealtimeServer implements AutoCloseable {
     private final List<HandlerErrorListener> errorListeners;
     // unfinished TODOs already logged (handler + message): each is logged once per server, not on every call
     private final Set<String> loggedTodos = ConcurrentHashMap.newKeySet();
-    private final Map<Thread, AtomicInteger> broadcastsWaiting = new ConcurrentHashMap<>();
     private volatile EventInterceptor[] interceptors = NO_INTERCEPTORS;
     private volatile Undertow undertow;
     /** The accept loop's spare file descriptor (see ConnectionCap), given back at stop. */
@@ -67,11 +66,6 @@ public final class RealtimeServer implements AutoCloseable {
         });
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.slowReaders = new SlowReaders(config.maxQueuedBytes);
-    }
-
-    /** Broadcast hand-offs queued on an I/O thread and not started yet; one counter per thread, shared by its writers. */
-    AtomicInteger broadcastsWaiting(Thread io) {
-        return broadcastsWaiting.computeIfAbsent(io, t -> new AtomicInteger());
     }
 
     /** Creates a server (not started yet); configure it in the lambda, e.g. {@code cfg -> cfg.staticFiles("/public")}. */

@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The outgoing side of one server WebSocket. Undertow still does the handshake, reads and parses the
@@ -28,10 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as the reference server does: the CONNECT answer and the first event of a connection handler leave in two
  * writes, so that a client taking one message per read loses nothing. Packets that follow before that write's
  * flush task has run (it runs after the tasks already queued on the I/O thread), or while the socket is full,
- * pile up and leave together in one gathering write. A broadcast is written at once only while no other broadcast
- * waits on the I/O thread; behind others it is queued, so that they leave together. When broadcasts arrive faster
- * than the I/O thread writes, that self-clocked batching is what lets the fan-out scale past one socket write per
- * delivery ({@code ./jbang bench}); when idle it adds no delay.
+ * pile up and leave together in one gathering write. When broadcasts arrive faster than the I/O thread
+ * writes, that self-clocked batching is what lets the fan-out scale past one socket write per delivery
+ * ({@code ./jbang bench}); when idle it adds no delay.
  *
  * <p>A client that reads too slowly is cut off rather than buffered for without end: when more than
  * {@value #LIMIT_IN_MAX_PAYLOADS} times {@code maxPayload} bytes (64 MB by default) wait for it, the connection is
@@ -68,8 +66,6 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
     private boolean closing;
     private boolean done;
     private ChannelListener<? super ConduitStreamSinkChannel> undertowListener;
-    /** Broadcast hand-offs waiting on {@link #io} (see {@link #queue}), counted by the fan-out. */
-    final AtomicInteger broadcastsWaiting;
     /** Bytes of this writer counted in the server's {@link SlowReaders} (while it waits for a full socket). */
     volatile long counted;
     /** Socket writes so far (each one gathering write of what was queued); read by tests on the I/O thread. */
@@ -80,7 +76,6 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         this.sink = sink;
         this.io = channel.getIoThread();
         this.owner = owner;
-        this.broadcastsWaiting = owner.server.broadcastsWaiting(io);
         this.limit = (long) LIMIT_IN_MAX_PAYLOADS * owner.server.config.maxPayload;
     }
 
@@ -101,33 +96,28 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
      * idle, else gathered with what waits. For one client's packets (an emit to one socket, the CONNECT answer).
      */
     void send(Outbound packet) {
-        send(packet, ONE_CLIENT, FanoutProbe.stamp());
+        send(packet, true, FanoutProbe.stamp());
     }
 
     /**
-     * A broadcast's share, from the fan-out's task on this I/O thread. When no other broadcast waits on the thread
-     * ({@code alone}), an idle connection gets it in a write at once, with no flush task after it: the next broadcast
-     * finds the connection idle again. Otherwise it is only queued for the flush task, which runs after the waiting
-     * broadcasts, so that they all leave in one gathering write: a write at once followed by the flush of those behind
-     * it would be two writes per connection per round, which doubles the socket writes and the delay at high rates.
+     * A broadcast's share, from the fan-out's task on this I/O thread: always queued for the flush task, which runs
+     * right after that task when the thread is idle (still one write per packet then). Not written at once, because
+     * when broadcasts pile up on the thread, a write at once plus the flush task's write would be two writes per
+     * connection per round instead of one, which doubles the socket writes and the queueing delay at high rates.
      */
-    void queue(Outbound packet, long emitted, boolean alone) {
-        send(packet, alone ? BROADCAST_ALONE : BROADCAST_BEHIND, emitted);
+    void queue(Outbound packet, long emitted) {
+        send(packet, false, emitted);
     }
 
-    private static final int ONE_CLIENT = 0;
-    private static final int BROADCAST_ALONE = 1;
-    private static final int BROADCAST_BEHIND = 2;
-
-    private void send(Outbound packet, int mode, long emitted) {
+    private void send(Outbound packet, boolean atOnceWhenIdle, long emitted) {
         if (Thread.currentThread() != io) {
-            execute(() -> send(packet, mode, emitted));
+            execute(() -> send(packet, atOnceWhenIdle, emitted));
             return;
         }
         if (closing || done) {
             return;
         }
-        boolean idle = mode != BROADCAST_BEHIND && !dirty && !waiting && count == first;
+        boolean idle = atOnceWhenIdle && !dirty && !waiting && count == first;
         add(packet.textFrame(), emitted);
         ByteBuffer[] binary = packet.binaryFrames();
         for (ByteBuffer b : binary) {
@@ -141,9 +131,6 @@ final class WebSocketWriter implements ChannelListener<ConduitStreamSinkChannel>
         }
         if (idle) {
             flush();
-            if (mode == BROADCAST_ALONE) {
-                return;   // written, or waiting for the socket: nothing for the flush task
-            }
         } else if (waiting) {
             report();
         }

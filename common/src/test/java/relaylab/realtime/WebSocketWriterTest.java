@@ -241,27 +241,6 @@ class WebSocketWriterTest {
         }
     }
 
-    @Test
-    @DisplayName("a broadcast with no other waiting on its I/O thread is written by its own task, not left for the flush task")
-    void loneBroadcastWrittenAtOnce() throws Exception {
-        try (RealtimeFixture fx = start(Duration.ofSeconds(60)); WsClient c = new WsClient(fx.port())) {
-            c.join();
-            WebSocketChannel ch = channel(fx.server().connection(c.sid));
-            writes(ch); // the CONNECT answer's flush task has run: the connection is idle
-            CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<Long> before = holdIoThread(ch, release);
-            fx.server().emit("b", 1);
-            // queued behind the broadcast's hand-off and ahead of the flush task that the hand-off schedules
-            CompletableFuture<Long> afterHandoff = CompletableFuture.supplyAsync(() -> WebSocketWriter.of(ch).writes,
-                    ch.getIoThread());
-            release.countDown();
-            assertThat(c.nextText()).isEqualTo("42[\"b\",1]");
-            long at = before.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(afterHandoff.get(WAIT.toSeconds(), TimeUnit.SECONDS) - at)
-                    .as("socket writes once the lone broadcast's hand-off ran, before any flush task").isEqualTo(1);
-        }
-    }
-
     /** Keeps the channel's I/O thread busy until {@code release}; the future gives the writer's writes when it started. */
     private static CompletableFuture<Long> holdIoThread(WebSocketChannel ch, CountDownLatch release) throws InterruptedException {
         CountDownLatch busy = new CountDownLatch(1);
