@@ -31,8 +31,8 @@ import relaylab.grader.Workbook;
             "Step 0 lists the exercise's TODOs task by task: title, hint, and the",
             "file:line of each TODO k. Step k shows the solution's diff for task k,",
             "from the exercise with the tasks before k done.",
-            "Keys, then Enter: n (or just Enter) next, p previous, a number jumps",
-            "to that step, q quits."},
+            "Keys: n (or Enter or space) next, p previous, a number jumps to that",
+            "step, q quits. On a terminal a key acts at once; elsewhere type it and Enter."},
         footer = {"", "Examples:", "  present 05             walk through lesson 05 step by step",
             "  present 05 --step 0    print the TODOs of lesson 05 and exit",
             "  present 05 --step 2    print the solution's diff for task 2 and exit",
@@ -48,24 +48,35 @@ public final class PresentCommand implements Callable<Integer> {
     private final BufferedReader in;
     private final PrintStream out;
     private final boolean color;
+    private final Supplier<KeyMode> singleKeys;
 
-    PresentCommand(Supplier<Workbook> workbook, InputStream in, PrintStream out, boolean color) {
+    /** Single-key input while the walk runs (see {@link RawTerminal}); closing it restores the terminal. */
+    interface KeyMode extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    PresentCommand(Supplier<Workbook> workbook, InputStream in, PrintStream out, boolean color, Supplier<KeyMode> singleKeys) {
         this.workbook = workbook;
         this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         this.out = out;
         this.color = color;
+        this.singleKeys = singleKeys;
     }
 
     /** Entry point of the present script; exits 0 when done, 2 on bad input. */
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        boolean color = StepPrinter.colorWanted(System.console() != null, System.getenv("NO_COLOR"), System.getenv("TERM"));
-        System.exit(run(Workbook::locate, System.in, out, System.err, color, args));
+        boolean console = System.console() != null;
+        boolean color = StepPrinter.colorWanted(console, System.getenv("NO_COLOR"), System.getenv("TERM"));
+        System.exit(run(Workbook::locate, System.in, out, System.err, color, () -> RawTerminal.open(console,
+                why -> System.err.println("present: " + why)).orElse(null), args));
     }
 
     /** Runs the command on the given streams and returns its exit status (0 done, 2 bad input, 3 a fault of the presenter). */
-    static int run(Supplier<Workbook> workbook, InputStream in, PrintStream out, PrintStream err, boolean color, String... args) {
-        CommandLine cli = new CommandLine(new PresentCommand(workbook, in, out, color));
+    static int run(Supplier<Workbook> workbook, InputStream in, PrintStream out, PrintStream err, boolean color,
+            Supplier<KeyMode> singleKeys, String... args) {
+        CommandLine cli = new CommandLine(new PresentCommand(workbook, in, out, color, singleKeys));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler(CommandErrors.handler("present", "the presenter"));
@@ -94,14 +105,21 @@ public final class PresentCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The interactive walk: one step on screen, the next key read from a line of input, until q or end of input. */
+    /** The interactive walk: one step on screen, then the next key (a line of input, or one key), until q or end of input. */
     private void walk(LessonSteps steps, StepPrinter printer) throws IOException {
+        try (KeyMode keys = singleKeys.get()) {
+            walk(steps, printer, keys != null);
+        }
+    }
+
+    private void walk(LessonSteps steps, StepPrinter printer, boolean oneKey) throws IOException {
         int current = 0;
         printer.print(steps, current);
         while (true) {
-            out.print(String.format("%n[step %d of %d] n next, p previous, 0–%d jump, q quit: ", current, steps.lastStep(), steps.lastStep()));
+            out.print(String.format("%n[step %d of %d] n next, p previous, 0–%d jump, q quit%s: ", current, steps.lastStep(),
+                    steps.lastStep(), oneKey ? "" : " (then Enter)"));
             out.flush();
-            String key = in.readLine();
+            String key = oneKey ? readKey(steps.lastStep()) : in.readLine();
             if (key == null) {
                 out.println();
                 return;
@@ -132,6 +150,34 @@ public final class PresentCommand implements Callable<Integer> {
             }
             out.println();
             printer.print(steps, current);
+        }
+    }
+
+    /**
+     * One key on a terminal in single-key mode: a letter at once; Enter or space mean n; a digit jumps at once
+     * when the lesson has fewer than 10 steps, else digits are read until Enter. Null at end of input.
+     */
+    private String readKey(int lastStep) throws IOException {
+        StringBuilder digits = new StringBuilder();
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                return digits.length() > 0 ? digits.toString() : null;
+            }
+            if (Character.isDigit(c)) {
+                digits.append((char) c);
+                out.print((char) c);
+                out.flush();
+                if (lastStep < 10 || digits.length() == 3) {
+                    return digits.toString();
+                }
+            } else if (digits.length() > 0) {
+                return digits.toString();
+            } else if (c == '\n' || c == '\r' || c == ' ') {
+                return "n";
+            } else {
+                return String.valueOf((char) c);
+            }
         }
     }
 }

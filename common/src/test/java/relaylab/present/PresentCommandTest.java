@@ -115,6 +115,21 @@ class PresentCommandTest {
     }
 
     @Test
+    @DisplayName("single keys (a terminal): the same walk without Enter, space as next; the terminal is given back at the end")
+    void singleKeyWalk() {
+        boolean[] closed = {false};
+        Result run = run(WORKBOOK, "nnpx0p6 q", false, () -> () -> closed[0] = true, "01");
+        assertThat(run.status()).isZero();
+        List<String> headers = run.out().lines().filter(line -> line.startsWith("Lesson 01 · Events — step ")).toList();
+        assertThat(headers).extracting(line -> line.replaceFirst(".* step (\\d+) of 6.*", "$1"))
+                .containsExactly("0", "1", "2", "1", "0", "6");
+        assertThat(run.out()).contains("'x' is not a key here").contains("This is the first step")
+                .contains("That was the last step").doesNotContain("(then Enter)");
+        assertThat(closed[0]).as("the single-key mode closed (the terminal restored)").isTrue();
+        assertThat(run(WORKBOOK, "q\n", false, "01").out()).as("line mode says so").contains("(then Enter)");
+    }
+
+    @Test
     @DisplayName("end of input ends the walk after the TODOs")
     void endOfInput() {
         Result run = run(WORKBOOK, "", false, "1");
@@ -286,10 +301,16 @@ class PresentCommandTest {
     }
 
     private static Result run(Workbook workbook, String stdin, boolean color, String... args) {
+        return run(workbook, stdin, color, () -> null, args);
+    }
+
+    private static Result run(Workbook workbook, String stdin, boolean color,
+            java.util.function.Supplier<PresentCommand.KeyMode> keys, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = PresentCommand.run(() -> workbook, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), color, args);
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), color,
+                keys, args);
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

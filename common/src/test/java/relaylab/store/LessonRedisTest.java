@@ -98,24 +98,35 @@ class LessonRedisTest {
             binary.toFile().setExecutable(true);
         }
         int port = closedPort();
-        // --daemonize: redis-server forks and its parent exits at once, as when the JVM that started it was killed
-        Process daemon = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--daemonize", "yes", "--dir", data.toString(), "--pidfile", data.resolve("redis.pid").toString(),
-                "--appendonly", "yes").redirectErrorStream(true).start();
-        assertThat(daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the daemonizing redis-server returned").isTrue();
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-        while (!pidWritten(data.resolve("redis.pid")) && System.nanoTime() < deadline) {
-            Thread.sleep(20);   // the daemon writes its pid file as it starts (created first, then written)
-        }
-        ProcessHandle orphan = ProcessHandle.of(Long.parseLong(java.nio.file.Files.readString(data.resolve("redis.pid")).strip()))
-                .orElseThrow(() -> new AssertionError("the orphan redis-server is not running"));
-        java.nio.file.Files.writeString(data.resolve("redis.url"), "redis://127.0.0.1:" + port);
-        try (LessonRedis next = LessonRedis.start(null, env(), data)) {
-            assertThat(next.attached()).as("attached() when the folder's server is an orphan").isFalse();
-            assertThat(orphan.isAlive()).as("the orphan redis-server after the next start").isFalse();
-            assertThat(next.client().get("kept")).as("a key written before").isEqualTo("yes");
+        Path pidFile = data.resolve("redis.pid");
+        ProcessHandle orphan = null;
+        try {
+            // --daemonize: redis-server forks and its parent exits at once, as when the JVM that started it was killed
+            Process daemon = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--daemonize", "yes", "--dir", data.toString(), "--pidfile", pidFile.toString(),
+                    "--appendonly", "yes").redirectErrorStream(true).start();
+            assertThat(daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the daemonizing redis-server returned").isTrue();
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (!pidWritten(pidFile) && System.nanoTime() < deadline) {
+                Thread.sleep(20);   // the daemon writes its pid file as it starts (created first, then written)
+            }
+            orphan = ProcessHandle.of(Long.parseLong(java.nio.file.Files.readString(pidFile).strip()))
+                    .orElseThrow(() -> new AssertionError("the orphan redis-server is not running"));
+            java.nio.file.Files.writeString(data.resolve("redis.url"), "redis://127.0.0.1:" + port);
+            try (LessonRedis next = LessonRedis.start(null, env(), data)) {
+                assertThat(next.attached()).as("attached() when the folder's server is an orphan").isFalse();
+                assertThat(orphan.isAlive()).as("the orphan redis-server after the next start").isFalse();
+                assertThat(next.client().get("kept")).as("a key written before").isEqualTo("yes");
+            }
         } finally {
-            orphan.destroyForcibly();
+            // whatever failed above, no daemon outlives the test
+            if (orphan != null) {
+                orphan.destroyForcibly();
+            } else if (pidWritten(pidFile)) {
+                ProcessHandle.of(Long.parseLong(java.nio.file.Files.readString(pidFile).strip()))
+                        .filter(p -> p.info().command().map(c -> c.equals(binary.toString())).orElse(false))
+                        .ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
     }
 
