@@ -154,8 +154,9 @@ public final class PresentCommand implements Callable<Integer> {
     }
 
     /**
-     * One key on a terminal in single-key mode: a letter at once; Enter or space mean n; a digit jumps at once
-     * when the lesson has fewer than 10 steps, else digits are read until Enter. Null at end of input.
+     * One key on a terminal in single-key mode: a letter at once; Enter, space, the right and down arrows and Page Down
+     * (what a presenter's clicker sends) mean n; the left and up arrows and Page Up mean p; a digit jumps at once when
+     * the lesson has fewer than 10 steps, else digits are read until Enter (or another key). Null at end of input.
      */
     private String readKey(int lastStep) throws IOException {
         StringBuilder digits = new StringBuilder();
@@ -175,9 +176,39 @@ public final class PresentCommand implements Callable<Integer> {
                 return digits.toString();
             } else if (c == '\n' || c == '\r' || c == ' ') {
                 return "n";
+            } else if (c == 27) {
+                return escapeSequence();
             } else {
                 return String.valueOf((char) c);
             }
         }
+    }
+
+    /**
+     * After ESC: an arrow (ESC [ A..D, or ESC O A..D) or Page Up/Down (ESC [ 5 ~, ESC [ 6 ~) as n or p. Any other
+     * sequence is read to its end, so that none of its characters (F5 is ESC [ 1 5 ~) counts as a key of its own.
+     */
+    private String escapeSequence() throws IOException {
+        int kind = in.read();
+        if (kind == 'O') {
+            return arrow(in.read());
+        }
+        if (kind != '[') {
+            return "escape";
+        }
+        StringBuilder params = new StringBuilder();
+        int c = in.read();
+        while (c >= 0x20 && c < 0x40) {   // parameter and intermediate characters, up to the final one
+            params.append((char) c);
+            c = in.read();
+        }
+        if (c == '~') {
+            return params.toString().equals("6") ? "n" : params.toString().equals("5") ? "p" : "escape";
+        }
+        return params.length() == 0 ? arrow(c) : "escape";
+    }
+
+    private static String arrow(int c) {
+        return c == 'C' || c == 'B' ? "n" : c == 'D' || c == 'A' ? "p" : "escape";
     }
 }

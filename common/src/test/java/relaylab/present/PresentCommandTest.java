@@ -127,6 +127,10 @@ class PresentCommandTest {
                 .contains("That was the last step").doesNotContain("(then Enter)");
         assertThat(closed[0]).as("the single-key mode closed (the terminal restored)").isTrue();
         assertThat(run(WORKBOOK, "q\n", false, "01").out()).as("line mode says so").contains("(then Enter)");
+        // a clicker's keys: right arrow, Page Down, left arrow, Page Up, F5 (nothing), down arrow
+        Result clicker = run(WORKBOOK, "\u001b[C\u001b[6~\u001b[D\u001b[5~\u001b[15~\u001bOBq", false, () -> () -> { }, "01");
+        assertThat(clicker.out().lines().filter(line -> line.startsWith("Lesson 01 · Events — step ")).toList())
+                .extracting(line -> line.replaceFirst(".* step (\\d+) of 6.*", "$1")).containsExactly("0", "1", "2", "1", "0", "1");
     }
 
     @Test
