@@ -1,16 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //JAVA_OPTIONS -Dsun.misc.unsafe.memory.access=allow
-//DEPS io.undertow:undertow-core:2.3.27.Final
-//DEPS org.java-websocket:Java-WebSocket:1.6.0
-//DEPS org.slf4j:slf4j-jdk14:2.0.17
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
-//DEPS info.picocli:picocli:4.7.7
-//DEPS redis.clients:jedis:8.0.2
-//DEPS com.github.codemonstur:embedded-redis:1.4.4
 //SOURCES ChatStore.java Presence.java SaveQueue.java RedisOutage.java Inspect.java Heartbeat.java RedisChatEvents.java RedisChatRunner.java
-//FILES index.html
-//FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,14 @@
-// The library sources this lesson compiles with (JBang reads //SOURCES of a file named by //SOURCES too):
+// The libraries, files and library sources this lesson runs with (JBang reads //DEPS, //FILES and //SOURCES of a
+// file named by //SOURCES too):
+//DEPS io.undertow:undertow-core:2.3.27.Final
+//DEPS org.java-websocket:Java-WebSocket:1.6.0
+//DEPS org.slf4j:slf4j-jdk14:2.0.17
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.21.2
+//DEPS info.picocli:picocli:4.7.7
+//DEPS redis.clients:jedis:8.0.2
+//DEPS com.github.codemonstur:embedded-redis:1.4.4
+//FILES index.html
+//FILES relaylab/realtime/socket.io.js=../../common/src/main/resources/relaylab/realtime/socket.io.js
 //SOURCES ../../common/src/main/java/relaylab/workbook/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/*.java
 //SOURCES ../../common/src/main/java/relaylab/realtime/client/*.java

@@ -49,7 +49,8 @@ class UnsafeWarningCheckTest {
         }
         assertThat(checked).as("JBang scripts that run Undertow (the lessons from 02 on and the grader)").isNotEmpty()
                 .contains("common/scripts/Grade.java")
-                .as("... including a lesson whose //DEPS are in its runner").contains("lessons/08-rooms/Rooms.java");
+                .as("... including lessons whose //DEPS are in their runners")
+                .contains("lessons/08-rooms/Rooms.java", "lessons/11-redis/RedisChat.java");
         assertThat(missing).as("scripts without //JAVA_OPTIONS ... " + OPTION + " (JDK 24+ would print sun.misc.Unsafe warnings)")
                 .isEmpty();
     }
