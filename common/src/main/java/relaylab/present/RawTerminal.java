@@ -35,10 +35,14 @@ final class RawTerminal implements PresentCommand.KeyMode {
             return Optional.empty();
         }
         try {
-            String saved = stty("-g").strip();
-            stty("-icanon", "-echo", "min", "1");
-            RawTerminal terminal = new RawTerminal(saved);
-            Runtime.getRuntime().addShutdownHook(terminal.restoreOnExit);
+            RawTerminal terminal = new RawTerminal(stty("-g").strip());
+            Runtime.getRuntime().addShutdownHook(terminal.restoreOnExit);   // first: a Ctrl-C from here on restores
+            try {
+                stty("-icanon", "-echo", "min", "1");
+            } catch (IOException e) {
+                terminal.close();
+                throw e;
+            }
             return Optional.of(terminal);
         } catch (IOException e) {
             why.accept("keys need Enter here: the terminal could not be switched to single keys (" + e.getMessage() + ")");
