@@ -9,7 +9,8 @@ import relaylab.realtime.RealtimeSocket;
 /**
  * What travels between lesson 08's server and its clients. RoomsEvents reads what clients send, before
  * any task code runs: the name a socket connects with (a middleware), the text argument of an event, and
- * a whisper's {to, text}. The records below it are what the server sends. Nothing to write here.
+ * a whisper's {to, text}; it also serves the page. The records below it are what the server sends. Nothing to
+ * write here.
  */
 final class RoomsEvents {
 

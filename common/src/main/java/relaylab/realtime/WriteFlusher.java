@@ -21,6 +21,7 @@ final class WriteFlusher implements Runnable {
             try {
                 writer.io.execute(this);
             } catch (RejectedExecutionException e) {
+                // the server is stopping and its I/O thread takes no more tasks: nothing more is written
                 scheduled = false;
                 dirty.clear();
             }
