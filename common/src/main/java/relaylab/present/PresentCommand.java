@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import relaylab.grader.CommandErrors;
+import relaylab.grader.Console;
 import relaylab.grader.GradeException;
 import relaylab.grader.Grader;
 import relaylab.grader.LessonFolder;
@@ -68,7 +69,7 @@ public final class PresentCommand implements Callable<Integer> {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         boolean console = System.console() != null;
-        boolean color = StepPrinter.colorWanted(console, System.getenv("NO_COLOR"), System.getenv("TERM"));
+        boolean color = Console.colorWanted(console, System.getenv("NO_COLOR"), System.getenv("TERM"));
         System.exit(run(Workbook::locate, System.in, out, System.err, color, () -> RawTerminal.open(console,
                 why -> System.err.println("present: " + why)).orElse(null), args));
     }

@@ -178,10 +178,10 @@ class PresentCommandTest {
         assertThat(plain.out()).contains("+            listeners.computeIfAbsent").doesNotContain("\u001b[");
         Result coloured = run(WORKBOOK, "", true, "01", "--step", "1");
         assertThat(coloured.out()).contains("\u001b[32m+            listeners.computeIfAbsent").contains("\u001b[31m-");
-        assertThat(StepPrinter.colorWanted(true, null, "xterm-256color")).isTrue();
-        assertThat(StepPrinter.colorWanted(true, "", "xterm")).isFalse();
-        assertThat(StepPrinter.colorWanted(true, null, "dumb")).isFalse();
-        assertThat(StepPrinter.colorWanted(false, null, "xterm")).isFalse();
+        assertThat(relaylab.grader.Console.colorWanted(true, null, "xterm-256color")).isTrue();
+        assertThat(relaylab.grader.Console.colorWanted(true, "", "xterm")).isFalse();
+        assertThat(relaylab.grader.Console.colorWanted(true, null, "dumb")).isFalse();
+        assertThat(relaylab.grader.Console.colorWanted(false, null, "xterm")).isFalse();
     }
 
     @Test
